@@ -1,0 +1,5 @@
+// The env API and every env family; importing this module registers all built-in envs.
+export * from './core/index.js';
+export * from './rng/index.js';
+export * from './spaces/index.js';
+export * from './registry/index.js';

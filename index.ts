@@ -1,0 +1,2 @@
+// flash-gym's public API.
+export * from './envs/index.js';
