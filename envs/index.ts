@@ -3,3 +3,5 @@ export * from './core/index.js';
 export * from './rng/index.js';
 export * from './spaces/index.js';
 export * from './registry/index.js';
+export * from './tasks/index.js';
+export * from './vector/vector-env.js';
