@@ -5,3 +5,4 @@ export * from './spaces/index.js';
 export * from './registry/index.js';
 export * from './tasks/index.js';
 export * from './vector/vector-env.js';
+export * from './checker/index.js';

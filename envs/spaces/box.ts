@@ -24,12 +24,15 @@ export interface BoxOptions {
 }
 
 /**
+ * The element type `A` defaults to Float32Array (the common case); give `Box<Float64Array>` with
+ * `dtype: 'float64'` and `Box<Int32Array>` with `dtype: 'int32'`.
+ *
  * A (possibly unbounded) box in R^n (Gymnasium's `Box`): elements are typed arrays (Float32Array for
  * float32, Float64Array for float64, Int32Array for int32), row-major over `shape`. `low`/`high` are per
  * dimension or scalars broadcast to `shape`. Sampling follows Gymnasium: uniform when bounded, normal when
  * unbounded, shifted exponential when bounded on one side; integer boxes sample integers.
  */
-export class Box extends Space<BoxArray> {
+export class Box<A extends BoxArray = Float32Array> extends Space<A> {
   readonly low: BoxArray;
   readonly high: BoxArray;
   /** Number of elements: the product of `shape`. */
@@ -67,8 +70,8 @@ export class Box extends Space<BoxArray> {
     return manner === 'both' ? below && above : manner === 'below' ? below : above;
   }
 
-  sample(): BoxArray {
-    const out = allocBoxArray(this.dtype, this.size);
+  sample(): A {
+    const out = allocBoxArray(this.dtype, this.size) as A;
     const isInt = this.dtype === 'int32';
     for (let i = 0; i < this.size; i++) {
       const lo = this.low[i];
@@ -89,7 +92,7 @@ export class Box extends Space<BoxArray> {
   }
 
   /** Accepts any numeric array of the right length whose values are finite-or-bounded, in bounds, and integral for int32. */
-  contains(x: unknown): x is BoxArray {
+  contains(x: unknown): x is A {
     if (!isNumericArrayLike(x) || x.length !== this.size) return false;
     const isInt = this.dtype === 'int32';
     for (let i = 0; i < this.size; i++) {
@@ -114,17 +117,17 @@ export class Box extends Space<BoxArray> {
     return `Box(${boundText(this.low)}, ${boundText(this.high)}, (${this.shape.join(', ')}${this.shape.length === 1 ? ',' : ''}), ${this.dtype})`;
   }
 
-  toJsonable(x: BoxArray): number[] {
+  toJsonable(x: A): number[] {
     return Array.from(x);
   }
 
-  fromJsonable(x: unknown): BoxArray {
+  fromJsonable(x: unknown): A {
     if (!Array.isArray(x) || x.length !== this.size) throw new InvalidOptionError(`${this.toString()}: expected an array of ${this.size} numbers`);
-    return allocBoxArray(this.dtype, x as number[]);
+    return allocBoxArray(this.dtype, x as number[]) as A;
   }
 
   /** Clips `x` into the box, writing to `out` (a new array by default). */
-  clip(x: ArrayLike<number>, out: BoxArray = allocBoxArray(this.dtype, this.size)): BoxArray {
+  clip(x: ArrayLike<number>, out: A = allocBoxArray(this.dtype, this.size) as A): A {
     for (let i = 0; i < this.size; i++) out[i] = Math.min(Math.max(x[i], this.low[i]), this.high[i]);
     return out;
   }

@@ -1,0 +1,3 @@
+export { checkEnv, EnvCheckError } from './check-env.js';
+export type { CheckFinding, CheckEnvOptions } from './check-env.js';
+export { deepEqual } from './deep-equal.js';
