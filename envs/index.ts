@@ -6,3 +6,4 @@ export * from './registry/index.js';
 export * from './tasks/index.js';
 export * from './vector/vector-env.js';
 export * from './checker/index.js';
+export * from './classic/index.js';
