@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../core/errors.js';
+import { InvalidOptionError, describeValue } from '../core/errors.js';
+import { sampleMaskedIndex, sampleProbabilityIndex } from './categorical.js';
 import { Space } from './space.js';
 
 /**
@@ -13,27 +14,19 @@ export class Discrete extends Space<number> {
     seed?: number,
   ) {
     super([], 'int64', seed);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidOptionError(`Discrete: n must be a positive integer, got ${n}`);
-    if (!Number.isInteger(start)) throw new InvalidOptionError(`Discrete: start must be an integer, got ${start}`);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidOptionError(`Discrete: n must be a positive integer, got ${describeValue(n)}`);
+    if (!Number.isSafeInteger(start)) throw new InvalidOptionError(`Discrete: start must be an integer, got ${describeValue(start)}`);
   }
 
-  sample(mask?: ArrayLike<number>, probability?: ArrayLike<number>): number {
-    if (mask !== undefined && probability !== undefined) {
-      throw new InvalidOptionError('Discrete.sample: give either a mask or a probability, not both');
+  sample(mask?: ArrayLike<number> | null, probability?: ArrayLike<number> | null): number {
+    const hasMask = mask !== undefined && mask !== null;
+    const hasProbability = probability !== undefined && probability !== null;
+    if (hasMask && hasProbability) throw new InvalidOptionError(`${this.toString()}.sample: give either a mask or a probability, not both`);
+    if (hasMask) {
+      const index = sampleMaskedIndex(this.rng, mask, this.n, `${this.toString()}.sample`);
+      return this.start + (index < 0 ? 0 : index);
     }
-    if (mask !== undefined) {
-      if (mask.length !== this.n) throw new InvalidOptionError(`Discrete.sample: mask length ${mask.length}, expected ${this.n}`);
-      const allowed: number[] = [];
-      for (let i = 0; i < this.n; i++) {
-        if (mask[i] !== 0 && mask[i] !== 1) throw new InvalidOptionError(`Discrete.sample: mask values must be 0 or 1, got ${mask[i]} at ${i}`);
-        if (mask[i] === 1) allowed.push(i);
-      }
-      return this.start + (allowed.length === 0 ? 0 : allowed[this.rng.integers(0, allowed.length)]);
-    }
-    if (probability !== undefined) {
-      if (probability.length !== this.n) throw new InvalidOptionError(`Discrete.sample: probability length ${probability.length}, expected ${this.n}`);
-      return this.start + this.rng.choice(this.n, probability);
-    }
+    if (hasProbability) return this.start + sampleProbabilityIndex(this.rng, probability, this.n, `${this.toString()}.sample`);
     return this.start + this.rng.integers(0, this.n);
   }
 
@@ -54,7 +47,7 @@ export class Discrete extends Space<number> {
   }
 
   fromJsonable(x: unknown): number {
-    if (!this.contains(x)) throw new InvalidOptionError(`${this.toString()}: ${String(x)} is not an element`);
+    if (!this.contains(x)) throw new InvalidOptionError(`${this.toString()}: ${describeValue(x)} is not an element`);
     return x;
   }
 }

@@ -1,5 +1,16 @@
 export { Space } from './space.js';
-export type { DType, ElementOf } from './space.js';
+export type { DType, ElementOf, SeedSpec } from './space.js';
 export { Box, allocBoxArray, isNumericArrayLike } from './box.js';
 export type { BoxArray, BoxDType, BoxOptions } from './box.js';
 export { Discrete } from './discrete.js';
+export { MultiDiscrete } from './multi-discrete.js';
+export type { MultiDiscreteMask, MultiDiscreteOptions } from './multi-discrete.js';
+export { MultiBinary } from './multi-binary.js';
+export type { MultiBinaryOptions } from './multi-binary.js';
+export { Dict } from './dict.js';
+export type { DictElement, DictOptions, SpaceRecord } from './dict.js';
+export { Tuple } from './tuple.js';
+export type { TupleElement, TupleOptions } from './tuple.js';
+export { flatdim, flatten, flattenSpace, unflatten } from './flatten.js';
+export type { FlatArray } from './flatten.js';
+export type { NestedNumbers } from './shape.js';
