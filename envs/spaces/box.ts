@@ -70,7 +70,12 @@ export class Box<A extends BoxArray = Float32Array> extends Space<A> {
     return manner === 'both' ? below && above : manner === 'below' ? below : above;
   }
 
-  sample(): A {
+  /** Gymnasium's Box takes neither a mask nor a probability; giving one is an error. */
+  sample(mask?: unknown, probability?: unknown): A {
+    if (mask !== undefined && mask !== null) throw new InvalidOptionError(`${this.toString()}.sample: a Box takes no mask, got ${describeValue(mask)}`);
+    if (probability !== undefined && probability !== null) {
+      throw new InvalidOptionError(`${this.toString()}.sample: a Box takes no probability, got ${describeValue(probability)}`);
+    }
     const out = allocBoxArray(this.dtype, this.size) as A;
     const isInt = this.dtype === 'int32';
     for (let i = 0; i < this.size; i++) {
@@ -122,7 +127,9 @@ export class Box<A extends BoxArray = Float32Array> extends Space<A> {
   }
 
   fromJsonable(x: unknown): A {
-    if (!Array.isArray(x) || x.length !== this.size) throw new InvalidOptionError(`${this.toString()}: expected an array of ${this.size} numbers`);
+    if (!Array.isArray(x) || x.length !== this.size || x.some((v) => typeof v !== 'number')) {
+      throw new InvalidOptionError(`${this.toString()}: expected an array of ${this.size} numbers, got ${describeValue(x)}`);
+    }
     return allocBoxArray(this.dtype, x as number[]) as A;
   }
 
@@ -146,15 +153,33 @@ function inferShape(low: number | ArrayLike<number>, high: number | ArrayLike<nu
 }
 
 function broadcast(name: string, bound: number | ArrayLike<number>, size: number, dtype: BoxDType): BoxArray {
-  if (typeof bound === 'number') {
-    const arr = allocBoxArray(dtype, size);
-    arr.fill(dtype === 'int32' && !Number.isFinite(bound) ? (bound > 0 ? 2 ** 31 - 1 : -(2 ** 31)) : bound);
-    return arr;
+  if (typeof bound !== 'number' && !isNumericArrayLike(bound)) {
+    throw new InvalidOptionError(`Box: ${name} must be a number or an array of numbers, got ${describeValue(bound)}`);
   }
-  if (!isNumericArrayLike(bound)) throw new InvalidOptionError(`Box: ${name} must be a number or an array of numbers`);
-  if (bound.length !== size) throw new InvalidOptionError(`Box: ${name} has ${bound.length} values, the shape needs ${size}`);
-  return allocBoxArray(dtype, bound);
+  if (typeof bound !== 'number' && bound.length !== size) throw new InvalidOptionError(`Box: ${name} has ${bound.length} values, the shape needs ${size}`);
+  const arr = allocBoxArray(dtype, size);
+  for (let i = 0; i < size; i++) {
+    const v = typeof bound === 'number' ? bound : bound[i];
+    // Checked before the typed-array store, which would turn NaN into 0 and wrap large values in an Int32Array.
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidOptionError(`Box: ${name}[${i}] must be a number, got ${describeValue(v)}`);
+    if (dtype === 'int32') arr[i] = int32Bound(name, i, v);
+    else arr[i] = v;
+  }
+  return arr;
 }
+
+/** An int32 bound: ±Infinity becomes the int32 extreme (an int box has no infinity); others must be int32 integers. */
+function int32Bound(name: string, i: number, v: number): number {
+  if (v === Infinity) return INT32_MAX;
+  if (v === -Infinity) return INT32_MIN;
+  if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
+    throw new InvalidOptionError(`Box: ${name}[${i}] = ${v} must be an integer in the int32 range (or ±Infinity) for dtype int32`);
+  }
+  return v;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 function boundText(bound: BoxArray): string {
   const first = bound[0];

@@ -73,14 +73,14 @@ export function flatdim(space: Space<unknown>): number {
  * float64 Box, or an int32 Box with a bound beyond ±2^24); Gymnasium instead keeps numpy's promoted dtype
  * (int64 for a lone Discrete).
  */
-export function flattenSpace(space: Space<unknown>): Box {
+export function flattenSpace(space: Space<unknown>): Box<FlatArray> {
   const { dim, float64 } = layoutOf(space);
   if (dim === 0) throw new InvalidOptionError(`${space.toString()} flattens to zero dimensions; a Box needs at least one`);
   const FlatArrayType = float64 ? Float64Array : Float32Array;
   const low = new FlatArrayType(dim);
   const high = new FlatArrayType(dim);
   writeBounds(space, low, high, 0);
-  return new Box(low, high, { shape: [dim], dtype: float64 ? 'float64' : 'float32' });
+  return new Box<FlatArray>(low, high, { shape: [dim], dtype: float64 ? 'float64' : 'float32' });
 }
 
 function writeBounds(space: Space<unknown>, low: FlatArray, high: FlatArray, offset: number): number {
