@@ -1,0 +1,24 @@
+// The wrappers: the three `make` applies, the Gymnasium 1.x standard set, and DiscretizeObservation for tabular agents.
+export { OrderEnforcing } from './order-enforcing.js';
+export { TimeLimit } from './time-limit.js';
+export { PassiveEnvChecker } from './passive-env-checker.js';
+export { ObservationWrapper } from './observation-wrapper.js';
+export { ActionWrapper } from './action-wrapper.js';
+export { RewardWrapper } from './reward-wrapper.js';
+export { RunningMeanStd } from './running-mean-std.js';
+export type { RunningMeanStdState } from './running-mean-std.js';
+export { RecordEpisodeStatistics } from './record-episode-statistics.js';
+export type { EpisodeStatistics, RecordEpisodeStatisticsOptions } from './record-episode-statistics.js';
+export { NormalizeObservation } from './normalize-observation.js';
+export type { NormalizeObservationOptions, NormalizeObservationState } from './normalize-observation.js';
+export { NormalizeReward } from './normalize-reward.js';
+export type { NormalizeRewardOptions, NormalizeRewardState } from './normalize-reward.js';
+export { ClipAction } from './clip-action.js';
+export { RescaleAction } from './rescale-action.js';
+export { FrameStackObservation } from './frame-stack-observation.js';
+export type { FramePadding, FrameStackObservationOptions } from './frame-stack-observation.js';
+export { TransformObservation } from './transform-observation.js';
+export { TransformAction } from './transform-action.js';
+export { TransformReward } from './transform-reward.js';
+export { DiscretizeObservation } from './discretize-observation.js';
+export type { DiscretizeObservationOptions } from './discretize-observation.js';
