@@ -4,6 +4,7 @@ export * from './rng/index.js';
 export * from './spaces/index.js';
 export * from './registry/index.js';
 export * from './tasks/index.js';
-export * from './vector/vector-env.js';
+export * from './vector/index.js';
 export * from './checker/index.js';
 export * from './classic/index.js';
+export * from './dvfs/index.js';
