@@ -39,9 +39,9 @@ export interface VectorStepResult {
 
 /**
  * Batched actions: a typed array (or ndarray) `[numEnvs, ...actShape]` for Box/MultiDiscrete/MultiBinary
- * action spaces, or `[numEnvs]` of integers for Discrete ones.
+ * action spaces, or `[numEnvs]` of integers for Discrete ones; an array of per-env rows is accepted too.
  */
-export type BatchedActions = ArrayLike<number> | NdArray<BatchArray>;
+export type BatchedActions = ArrayLike<number> | NdArray<BatchArray> | ReadonlyArray<ArrayLike<number>>;
 
 /** N copies of an env stepped together (Gymnasium's `VectorEnv`). */
 export interface VectorEnv<Obs = unknown, Act = unknown> {
