@@ -8,3 +8,4 @@ export * from './vector/index.js';
 export * from './checker/index.js';
 export * from './classic/index.js';
 export * from './dvfs/index.js';
+export * from './congestion/index.js';
