@@ -9,3 +9,5 @@ export * from './checker/index.js';
 export * from './classic/index.js';
 export * from './dvfs/index.js';
 export * from './congestion/index.js';
+export * from './autoscaling/index.js';
+export * from './wrappers/index.js';
