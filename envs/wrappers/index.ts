@@ -20,5 +20,6 @@ export type { FramePadding, FrameStackObservationOptions } from './frame-stack-o
 export { TransformObservation } from './transform-observation.js';
 export { TransformAction } from './transform-action.js';
 export { TransformReward } from './transform-reward.js';
+export { FlattenObservation } from './flatten-observation.js';
 export { DiscretizeObservation } from './discretize-observation.js';
 export type { DiscretizeObservationOptions } from './discretize-observation.js';
