@@ -214,6 +214,11 @@ test('NormalizeObservation: a missing, malformed or mismatched file throws and c
   t.deepEqual(env.getState(), before);
   t.throws(() => env.save(join(dir, 'no-such-dir', 'x.json')));
   t.false(existsSync(join(dir, 'no-such-dir')));
+  const nan = new NormalizeObservation(new ScriptedEnv([[1, 2], [3, Number.NaN]]));
+  nan.reset();
+  const beforeNaN = nan.getState();
+  t.throws(() => nan.step(0), { message: /NormalizeObservation: cannot update the statistics with the observation Float32Array\[3, NaN\]/ });
+  t.deepEqual(nan.getState(), beforeNaN);
   t.throws(() => new NormalizeObservation(new ScriptedEnv([[0]]), { epsilon: 0 }), { message: /epsilon must be a finite number in \(0, inf\)/ });
 });
 
@@ -274,6 +279,10 @@ test('NormalizeReward: frozen statistics scale by a fixed factor; state round-tr
   t.deepEqual(copy.getState(), env.getState());
   t.throws(() => copy.setState({ returnRms: { mean: [0], var: [-1], count: 1 }, discountedReward: 0 }), { message: /var\[0\] must be a finite number >= 0/ });
   t.deepEqual(copy.getState(), env.getState());
+  const nanReward = new NormalizeReward(new ScriptedEnv([[0]], [Number.NaN]));
+  nanReward.reset();
+  t.throws(() => nanReward.step(0), { message: /NormalizeReward: the env returned the non-finite reward NaN/ });
+  t.deepEqual(nanReward.getState(), { returnRms: { mean: [0], var: [1], count: 1e-4 }, discountedReward: 0 });
   t.throws(() => new NormalizeReward(new ScriptedEnv([[0]]), { gamma: 1.5 }), { message: /gamma must be a finite number in \[0, 1\], got 1.5/ });
   t.throws(() => new NormalizeReward(new ScriptedEnv([[0]]), { epsilon: -1 }), { message: /epsilon must be a finite number in \(0, inf\)/ });
 });

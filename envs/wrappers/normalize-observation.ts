@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Env } from '../core/env.js';
-import { InvalidOptionError, describeValue } from '../core/errors.js';
+import { EnvError, InvalidOptionError, describeValue } from '../core/errors.js';
 import { Box, type BoxArray } from '../spaces/box.js';
 import { checkNumber, requireBox } from './argument-checks.js';
 import { ObservationWrapper } from './observation-wrapper.js';
@@ -57,7 +57,14 @@ export class NormalizeObservation<Act = unknown> extends ObservationWrapper<Floa
 
   /** Updates the statistics with `observation` (unless frozen) and returns it normalized. */
   observation(observation: BoxArray): Float32Array {
-    if (this.updateRunningMean) this.obsRms.update(observation, 1);
+    if (this.updateRunningMean) {
+      try {
+        this.obsRms.update(observation, 1);
+      } catch (error) {
+        // Say which wrapper and what the env returned, not just what RunningMeanStd was given.
+        throw new EnvError(`NormalizeObservation: cannot update the statistics with the observation ${describeValue(observation)}: ${(error as Error).message}`);
+      }
+    }
     const { mean, var: variance } = this.obsRms;
     const out = new Float32Array(this.space.size);
     for (let i = 0; i < out.length; i++) out[i] = (observation[i] - mean[i]) / Math.sqrt(variance[i] + this.epsilon);

@@ -1,5 +1,5 @@
 import type { Env, StepResult } from '../core/env.js';
-import { InvalidOptionError, describeValue } from '../core/errors.js';
+import { EnvError, InvalidOptionError, describeValue } from '../core/errors.js';
 import { Wrapper } from '../core/wrapper.js';
 import { checkNumber } from './argument-checks.js';
 import { RunningMeanStd, type RunningMeanStdState } from './running-mean-std.js';
@@ -50,6 +50,10 @@ export class NormalizeReward<Obs, Act> extends Wrapper<Obs, Act> {
 
   override step(action: Act): StepResult<Obs> {
     const r = this.env.step(action);
+    if (!Number.isFinite(r.reward)) {
+      // A NaN or infinite reward would poison the running return for good: refuse it, statistics untouched.
+      throw new EnvError(`NormalizeReward: the env returned the non-finite reward ${describeValue(r.reward)}`);
+    }
     this.discountedReward = this.discountedReward * this.gamma * (r.terminated ? 0 : 1) + r.reward;
     if (this.updateRunningMean) {
       this.sample[0] = this.discountedReward;
