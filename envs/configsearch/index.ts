@@ -1,0 +1,20 @@
+// The configuration-search family; importing it registers ConfigSearch-v0.
+export { SCOUT_VM_TYPES, SCOUT_NODE_COUNTS, SCOUT_CONFIGURATIONS, REFERENCE_VM, CONFIGURATION_FEATURE_NAMES, configurationFeatures } from './configurations.js';
+export type { VmFamily, VmSize, VmType, Configuration } from './configurations.js';
+export { runtimeBreakdown, trueRuntime, runCost, USABLE_MEMORY_FRACTION } from './runtime-model.js';
+export type { JobSpec, RuntimeBreakdown } from './runtime-model.js';
+export { configSearchTasks, validateReplayTask, validateConfigSearchTask, meanSuccessfulRuntime } from './tasks.js';
+export type { JobTask, ReplayTask, RecordedRun, ReplayConfiguration, ConfigSearchTask } from './tasks.js';
+export { searchProblem, regretOf } from './problem.js';
+export type { SearchProblem, Measurement } from './problem.js';
+export { dataset } from './dataset.js';
+export type { DatasetRow, ConfigSearchDataset } from './dataset.js';
+export { parseCsv } from './csv.js';
+export { parseIbmMultiCloudCsv, loadIbmMultiCloudCsv, ibmReplayTasks } from './ibm-loader.js';
+export type { IbmRun, IbmConfiguration, IbmTable, IbmReplayOptions } from './ibm-loader.js';
+export { GaussianProcess, normalCdf, normalPdf } from './gaussian-process.js';
+export { randomSearch, bayesianSearch } from './search.js';
+export type { Searcher, SearchResult, BayesianSearchOptions } from './search.js';
+export { ConfigSearchEnv } from './env.js';
+export type { ConfigSearchEnvOptions } from './env.js';
+import './register.js';
