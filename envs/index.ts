@@ -11,3 +11,4 @@ export * from './dvfs/index.js';
 export * from './congestion/index.js';
 export * from './autoscaling/index.js';
 export * from './wrappers/index.js';
+export * from './configsearch/index.js';
