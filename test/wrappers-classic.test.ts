@@ -1,14 +1,15 @@
 import test from 'ava';
+import { checkEnv } from '../envs/checker/index.js';
+import '../envs/classic/index.js'; // registers CartPole-v1 and Pendulum-v1
+import { make } from '../envs/registry/index.js';
 import {
-  checkEnv,
   DiscretizeObservation,
   FrameStackObservation,
-  make,
   NormalizeObservation,
   RecordEpisodeStatistics,
   RescaleAction,
   type EpisodeStatistics,
-} from '../envs/index.js';
+} from '../envs/wrappers/index.js';
 
 // The wrappers on the registered classic envs, through `make` (order enforcing, time limit, checker).
 

@@ -71,6 +71,18 @@ export class RunningMeanStd {
         );
       }
     }
+    if (batchCount === 1) {
+      // The per-step case of the wrappers: the batch is its own mean, with variance 0 (same formula, one pass).
+      const count = this.count;
+      const total = count + 1;
+      for (let d = 0; d < size; d++) {
+        const delta = batch[d] - this.mean[d];
+        this.var[d] = (this.var[d] * count + delta * delta * (count / total)) / total;
+        this.mean[d] += delta / total;
+      }
+      this.count = total;
+      return;
+    }
     // Two passes (mean, then squared deviations) as numpy's var does: stable when values are far from 0.
     const bm = this.batchMean;
     const bv = this.batchVar;
