@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Space, Tuple, flatdim, flatten, flattenSpace, unflatten } from '../envs/spaces/index.js';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Space, Tuple, flatdim, flatten, flattenInto, flattenSpace, unflatten } from '../envs/spaces/index.js';
 
 // Cases and values from Gymnasium's tests/spaces/test_utils.py and the doctests of gymnasium/spaces/utils.py.
 const GYMNASIUM_FLATDIMS: [string, () => Space<unknown>, number][] = [
@@ -150,4 +150,22 @@ test('a space without a flatten rule is refused by name, also inside a Dict', (t
   t.throws(() => flatdim(new CustomSpace()), { message });
   t.throws(() => flattenSpace(new Dict({ a: new Discrete(2), b: new CustomSpace() })), { message });
   t.throws(() => flattenSpace(new Tuple([])), { message: /Tuple\(\) flattens to zero dimensions/ });
+});
+
+test('flattenInto writes what flatten returns at an offset, overwrites stale one-hots, and leaves out unchanged on error', (t) => {
+  const space = new Dict({ d: new Discrete(3), t: new Tuple([new MultiDiscrete([2, 2]), new Box(-1, 1, { shape: [2] })]) }, { seed: 6 });
+  const dim = flatdim(space);
+  const out = new Float32Array(dim + 3).fill(7);
+  for (let i = 0; i < 20; i++) {
+    const x = space.sample();
+    t.is(flattenInto(space, x, out, 2), out);
+    t.deepEqual(out.subarray(2, 2 + dim), flatten(space, x));
+    t.deepEqual([out[0], out[1], out[dim + 2]], [7, 7, 7], 'entries outside the range are untouched');
+  }
+  const before = Float32Array.from(out);
+  const bad = { d: 1, t: [new Int32Array([0, 5]), new Float32Array([0, 0])] };
+  t.throws(() => flattenInto(space, bad as never, out, 2), { message: /x\['t'\]\[0\]\[1\] = 5/ });
+  t.deepEqual(out, before, 'the bad element was caught before any write');
+  t.throws(() => flattenInto(space, space.sample(), new Float64Array(dim)), { message: /out must be a Float32Array, got Float64Array/ });
+  t.throws(() => flattenInto(space, space.sample(), out, 4), { message: new RegExp(`needs ${dim} entries from offset 4, out has length ${dim + 3}`) });
 });

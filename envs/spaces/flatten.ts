@@ -19,6 +19,8 @@ interface FlatLayout {
   readonly dim: number;
   /** Whether the flat vector must be float64 to hold every element exactly. */
   readonly float64: boolean;
+  /** A Dict's children in key order, a Tuple's in order (an array: faster to walk than the Dict's record). */
+  readonly children: readonly Space<unknown>[];
 }
 
 // Spaces are immutable once built, so their layout is computed once (flatten runs on every env step).
@@ -36,14 +38,15 @@ function layoutOf(space: Space<unknown>): FlatLayout {
 function computeLayout(space: Space<unknown>): FlatLayout {
   if (space instanceof Box) {
     const wideInt = space.dtype === 'int32' && (hasLargeValue(space.low) || hasLargeValue(space.high));
-    return { dim: space.size, float64: space.dtype === 'float64' || wideInt };
+    return { dim: space.size, float64: space.dtype === 'float64' || wideInt, children: [] };
   }
-  if (space instanceof Discrete) return { dim: space.n, float64: false };
-  if (space instanceof MultiDiscrete) return { dim: space.nvec.reduce((a, b) => a + b, 0), float64: false };
-  if (space instanceof MultiBinary) return { dim: space.size, float64: false };
+  if (space instanceof Discrete) return { dim: space.n, float64: false, children: [] };
+  if (space instanceof MultiDiscrete) return { dim: space.nvec.reduce((a, b) => a + b, 0), float64: false, children: [] };
+  if (space instanceof MultiBinary) return { dim: space.size, float64: false, children: [] };
   if (space instanceof Dict || space instanceof Tuple) {
-    const children = childSpaces(space).map(layoutOf);
-    return { dim: children.reduce((a, c) => a + c.dim, 0), float64: children.some((c) => c.float64) };
+    const children = space instanceof Dict ? space.keys.map((key) => space.spaces[key] as Space<unknown>) : [...space.spaces];
+    const layouts = children.map(layoutOf);
+    return { dim: layouts.reduce((a, c) => a + c.dim, 0), float64: layouts.some((c) => c.float64), children };
   }
   throw new InvalidOptionError(
     `${space.toString()} cannot be flattened: only Box, Discrete, MultiDiscrete, MultiBinary and Dict/Tuple of them are flattenable`,
@@ -55,9 +58,6 @@ function hasLargeValue(values: ArrayLike<number>): boolean {
   return false;
 }
 
-function childSpaces(space: Dict | Tuple): readonly Space<unknown>[] {
-  return space instanceof Dict ? space.keys.map((key) => space.spaces[key] as Space<unknown>) : space.spaces;
-}
 
 /**
  * The length of the flat vector of `space` (Gymnasium's `flatdim`): a Box's size, a Discrete's `n` (one-hot),
@@ -90,7 +90,7 @@ function writeBounds(space: Space<unknown>, low: FlatArray, high: FlatArray, off
     return offset + space.size;
   }
   if (space instanceof Dict || space instanceof Tuple) {
-    for (const child of childSpaces(space)) offset = writeBounds(child, low, high, offset);
+    for (const child of layoutOf(space).children) offset = writeBounds(child, low, high, offset);
     return offset;
   }
   const dim = layoutOf(space).dim;
@@ -108,19 +108,42 @@ function writeBounds(space: Space<unknown>, low: FlatArray, high: FlatArray, off
 export function flatten<T>(space: Space<T>, x: T): FlatArray {
   const { dim, float64 } = layoutOf(space as Space<unknown>);
   const out = float64 ? new Float64Array(dim) : new Float32Array(dim);
-  writeFlat(space as Space<unknown>, x, out, 0, 'x');
+  writeFlat(space as Space<unknown>, x, out, 0, []);
   return out;
 }
 
-function writeFlat(space: Space<unknown>, x: unknown, out: FlatArray, offset: number, path: string): number {
+/**
+ * {@link flatten} into `out` from `offset`, allocating nothing (V8 allocates a typed array of more than 64
+ * bytes outside its heap, which costs about ten times a small one, so a hot loop may prefer to reuse a buffer).
+ * `out` must be of {@link flattenSpace}'s dtype. `x` is checked in full before anything is written, so on an
+ * error `out` is unchanged. Returns `out`.
+ */
+export function flattenInto<T>(space: Space<T>, x: T, out: FlatArray, offset = 0): FlatArray {
+  const { dim, float64 } = layoutOf(space as Space<unknown>);
+  const expected = float64 ? Float64Array : Float32Array;
+  if (!(out instanceof expected)) {
+    throw new InvalidOptionError(`flattenInto(${space.toString()}): out must be a ${expected.name}, got ${describeValue(out)}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0 || offset + dim > out.length) {
+    throw new InvalidOptionError(`flattenInto(${space.toString()}): needs ${dim} entries from offset ${offset}, out has length ${out.length}`);
+  }
+  writeFlat(space as Space<unknown>, x, null, offset, []);
+  out.fill(0, offset, offset + dim);
+  writeFlat(space as Space<unknown>, x, out, offset, []);
+  return out;
+}
+
+// Writes `x` into a zeroed `out` from `offset` (only checks `x` when `out` is null). `path` holds the keys and
+// indices down to `x`; it is pushed and popped, and formatted only for an error message.
+function writeFlat(space: Space<unknown>, x: unknown, out: FlatArray | null, offset: number, path: (string | number)[]): number {
   if (space instanceof Box || space instanceof MultiBinary) {
     if (!isNumericArrayLike(x) || x.length !== space.size) throw flattenError(space, path, x, `an array of ${space.size} numbers`);
-    for (let i = 0; i < space.size; i++) out[offset + i] = x[i];
+    if (out !== null) for (let i = 0; i < space.size; i++) out[offset + i] = x[i];
     return offset + space.size;
   }
   if (space instanceof Discrete) {
     if (!space.contains(x)) throw flattenError(space, path, x, `an integer in [${space.start}, ${space.start + space.n})`);
-    out[offset + x - space.start] = 1;
+    if (out !== null) out[offset + x - space.start] = 1;
     return offset + space.n;
   }
   if (space instanceof MultiDiscrete) {
@@ -128,34 +151,46 @@ function writeFlat(space: Space<unknown>, x: unknown, out: FlatArray, offset: nu
     for (let i = 0; i < space.size; i++) {
       const v = x[i] - space.start[i];
       if (!Number.isInteger(v) || v < 0 || v >= space.nvec[i]) {
-        throw flattenError(space, `${path}[${i}]`, x[i], `an integer in [${space.start[i]}, ${space.start[i] + space.nvec[i]})`);
+        throw flattenError(space, [...path, i], x[i], `an integer in [${space.start[i]}, ${space.start[i] + space.nvec[i]})`);
       }
-      out[offset + v] = 1;
+      if (out !== null) out[offset + v] = 1;
       offset += space.nvec[i];
     }
     return offset;
   }
   if (space instanceof Dict) {
     if (!isPlainObject(x)) throw flattenError(space, path, x, 'an object keyed like the Dict');
-    for (const key of space.keys) {
-      if (!Object.prototype.hasOwnProperty.call(x, key)) throw flattenError(space, path, x, `an object with the key '${key}'`);
-      offset = writeFlat(space.spaces[key] as Space<unknown>, x[key], out, offset, `${path}['${key}']`);
+    const children = layoutOf(space).children;
+    for (let k = 0; k < children.length; k++) {
+      const key = space.keys[k];
+      const value = x[key]; // no element of any space is undefined, so this also finds a missing key
+      if (value === undefined) throw flattenError(space, path, x, `an object with the key '${key}'`);
+      path.push(key);
+      offset = writeFlat(children[k], value, out, offset, path);
+      path.pop();
     }
     return offset;
   }
   if (space instanceof Tuple) {
     if (!Array.isArray(x) || x.length !== space.length) throw flattenError(space, path, x, `a list of ${space.length} elements`);
-    space.spaces.forEach((child: Space<unknown>, i: number) => {
-      offset = writeFlat(child, x[i], out, offset, `${path}[${i}]`);
-    });
+    for (let i = 0; i < space.length; i++) {
+      path.push(i);
+      offset = writeFlat(space.spaces[i] as Space<unknown>, x[i], out, offset, path);
+      path.pop();
+    }
     return offset;
   }
   layoutOf(space); // throws the "cannot be flattened" error
   throw new Error(`unreachable: ${space.toString()} has a layout but no flatten rule`);
 }
 
-function flattenError(space: Space<unknown>, path: string, value: unknown, expected: string): InvalidOptionError {
-  return new InvalidOptionError(`flatten(${space.toString()}): ${path} = ${describeValue(value)}, expected ${expected}`);
+function flattenError(space: Space<unknown>, path: readonly (string | number)[], value: unknown, expected: string): InvalidOptionError {
+  return new InvalidOptionError(`flatten(${space.toString()}): ${formatPath('x', path)} = ${describeValue(value)}, expected ${expected}`);
+}
+
+/** `x['pos'][1]` from the root name and the keys/indices below it. */
+function formatPath(root: string, path: readonly (string | number)[]): string {
+  return root + path.map((p) => (typeof p === 'number' ? `[${p}]` : `['${p}']`)).join('');
 }
 
 /**
@@ -167,10 +202,10 @@ export function unflatten<T>(space: Space<T>, flat: ArrayLike<number>): T {
   if (!isNumericArrayLike(flat) || flat.length !== dim) {
     throw new InvalidOptionError(`unflatten(${space.toString()}): expected an array of ${dim} numbers, got ${describeValue(flat)}`);
   }
-  return readFlat(space as Space<unknown>, flat, 0, 'flat').value as T;
+  return readFlat(space as Space<unknown>, flat, 0, []).value as T;
 }
 
-function readFlat(space: Space<unknown>, flat: ArrayLike<number>, offset: number, path: string): { value: unknown; offset: number } {
+function readFlat(space: Space<unknown>, flat: ArrayLike<number>, offset: number, path: (string | number)[]): { value: unknown; offset: number } {
   if (space instanceof Box) {
     const value = space.dtype === 'float64' ? new Float64Array(space.size) : space.dtype === 'int32' ? new Int32Array(space.size) : new Float32Array(space.size);
     for (let i = 0; i < space.size; i++) value[i] = flat[offset + i];
@@ -182,12 +217,12 @@ function readFlat(space: Space<unknown>, flat: ArrayLike<number>, offset: number
     return { value, offset: offset + space.size };
   }
   if (space instanceof Discrete) {
-    return { value: space.start + oneHotIndex(space, flat, offset, space.n, path), offset: offset + space.n };
+    return { value: space.start + oneHotIndex(space, flat, offset, space.n, path, undefined), offset: offset + space.n };
   }
   if (space instanceof MultiDiscrete) {
     const value = new Int32Array(space.size);
     for (let i = 0; i < space.size; i++) {
-      value[i] = space.start[i] + oneHotIndex(space, flat, offset, space.nvec[i], `${path} (component ${i})`);
+      value[i] = space.start[i] + oneHotIndex(space, flat, offset, space.nvec[i], path, i);
       offset += space.nvec[i];
     }
     return { value, offset };
@@ -195,7 +230,9 @@ function readFlat(space: Space<unknown>, flat: ArrayLike<number>, offset: number
   if (space instanceof Dict) {
     const value: Record<string, unknown> = {};
     for (const key of space.keys) {
-      const part = readFlat(space.spaces[key] as Space<unknown>, flat, offset, `${path}['${key}']`);
+      path.push(key);
+      const part = readFlat(space.spaces[key] as Space<unknown>, flat, offset, path);
+      path.pop();
       value[key] = part.value;
       offset = part.offset;
     }
@@ -203,20 +240,22 @@ function readFlat(space: Space<unknown>, flat: ArrayLike<number>, offset: number
   }
   if (space instanceof Tuple) {
     const value: unknown[] = [];
-    space.spaces.forEach((child: Space<unknown>, i: number) => {
-      const part = readFlat(child, flat, offset, `${path}[${i}]`);
+    for (let i = 0; i < space.length; i++) {
+      path.push(i);
+      const part = readFlat(space.spaces[i] as Space<unknown>, flat, offset, path);
+      path.pop();
       value.push(part.value);
       offset = part.offset;
-    });
+    }
     return { value, offset };
   }
   layoutOf(space); // throws the "cannot be flattened" error
   throw new Error(`unreachable: ${space.toString()} has a layout but no unflatten rule`);
 }
 
-function oneHotIndex(space: Space<unknown>, flat: ArrayLike<number>, offset: number, n: number, path: string): number {
+function oneHotIndex(space: Space<unknown>, flat: ArrayLike<number>, offset: number, n: number, path: readonly (string | number)[], component: number | undefined): number {
   for (let i = 0; i < n; i++) if (flat[offset + i] !== 0) return i;
   throw new InvalidOptionError(
-    `unflatten(${space.toString()}): ${path} entries ${offset}…${offset + n - 1} are all zero, not a one-hot vector`,
+    `unflatten(${space.toString()}): ${formatPath('flat', path)}${component === undefined ? '' : ` (component ${component})`} entries ${offset}…${offset + n - 1} are all zero, not a one-hot vector`,
   );
 }

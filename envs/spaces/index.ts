@@ -11,6 +11,6 @@ export { Dict } from './dict.js';
 export type { DictElement, DictOptions, SpaceRecord } from './dict.js';
 export { Tuple } from './tuple.js';
 export type { TupleElement, TupleOptions } from './tuple.js';
-export { flatdim, flatten, flattenSpace, unflatten } from './flatten.js';
+export { flatdim, flatten, flattenInto, flattenSpace, unflatten } from './flatten.js';
 export type { FlatArray } from './flatten.js';
 export type { NestedNumbers } from './shape.js';
