@@ -1,0 +1,394 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../envs/rng/rng.js';
+import { Box } from '../envs/spaces/box.js';
+import { RolloutBuffer } from './buffers/rollout-buffer.js';
+import { BaseAlgorithm, openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
+import type { BaseCallback } from './common/callbacks.js';
+import { CheckpointError, tensorOf, type CheckpointContents } from './common/checkpoint.js';
+import { assertSchedule, scheduleToJson, scheduleValue, type Schedule } from './common/schedules.js';
+import { actionKind, type ActionKind } from './common/spaces.js';
+import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegative, positiveInt, stripUndefined } from './common/validate.js';
+import { clipByGlobalNorm, FlatAdam } from './nn/flat-adam.js';
+import { ActorCriticPolicy, type ActorCriticPolicyKwargs } from './policies/actor-critic.js';
+
+/** PPO's hyperparameters: SB3's names in camelCase, with SB3's defaults. */
+export interface PPOOptions extends CommonAgentOptions {
+  /** Default 3e-4; a number, `linearSchedule(...)` or a function of progressRemaining. */
+  readonly learningRate?: Schedule;
+  /** Steps per env per rollout; default 2048. */
+  readonly nSteps?: number;
+  /** Minibatch size; default 64. */
+  readonly batchSize?: number;
+  /** Epochs per rollout; default 10. */
+  readonly nEpochs?: number;
+  readonly gamma?: number;
+  readonly gaeLambda?: number;
+  /** Default 0.2; may be a schedule. */
+  readonly clipRange?: Schedule;
+  /** Value clipping (SB3's `clip_range_vf`); default none. */
+  readonly clipRangeVf?: Schedule | null;
+  readonly normalizeAdvantage?: boolean;
+  readonly entCoef?: number;
+  readonly vfCoef?: number;
+  readonly maxGradNorm?: number;
+  /** Stop an update's epochs early when the approximate KL exceeds 1.5 × targetKl; default none. */
+  readonly targetKl?: number | null;
+  readonly policyKwargs?: ActorCriticPolicyKwargs;
+}
+
+type Resolved = Required<Omit<PPOOptions, keyof CommonAgentOptions | 'clipRangeVf' | 'targetKl' | 'policyKwargs'>> & {
+  clipRangeVf: Schedule | null;
+  targetKl: number | null;
+  policyKwargs: ActorCriticPolicyKwargs;
+};
+
+const DEFAULTS = {
+  learningRate: 3e-4,
+  nSteps: 2048,
+  batchSize: 64,
+  nEpochs: 10,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  clipRange: 0.2,
+  clipRangeVf: null,
+  normalizeAdvantage: true,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: null,
+} as const;
+
+const HYPERPARAMETER_KEYS = [...Object.keys(DEFAULTS), 'policyKwargs'];
+
+/**
+ * Proximal Policy Optimization (clip variant), as Stable-Baselines3 implements it: GAE(λ), the clipped
+ * surrogate objective, optional value clipping, entropy bonus, advantage normalisation per minibatch,
+ * global-norm gradient clipping, Adam (ε = 1e-5), schedules, vector envs, and truncated episodes
+ * bootstrapped with `γ·V(final observation)`.
+ *
+ * Speed: acting and value estimates run on typed-array loops; each minibatch update is one tfjs gradient
+ * of a flat parameter vector plus a fused Adam step, so the op count does not grow with the depth.
+ */
+export class PPO extends BaseAlgorithm {
+  readonly algorithmName = 'PPO';
+  readonly checkpointPoint = 'rollout' as const;
+  readonly hyperparameters: Readonly<Resolved>;
+  readonly policy: ActorCriticPolicy;
+  readonly optimizer: FlatAdam;
+  private readonly action: ActionKind;
+  private readonly buffer: RolloutBuffer;
+
+  constructor(env: AgentEnv, options: PPOOptions = {}) {
+    super(env, options);
+    const who = 'PPO';
+    assertKnownKeys(who, options, [...HYPERPARAMETER_KEYS, ...COMMON_OPTION_KEYS]);
+    const h = { ...DEFAULTS, policyKwargs: {}, ...stripUndefined(options) } as Resolved;
+    assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    assertSchedule(`${who}: clipRange`, h.clipRange, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    if (h.clipRangeVf !== null) assertSchedule(`${who}: clipRangeVf`, h.clipRangeVf, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0 (or null)');
+    positiveInt(who, 'nSteps', h.nSteps);
+    positiveInt(who, 'batchSize', h.batchSize);
+    positiveInt(who, 'nEpochs', h.nEpochs);
+    if (h.nSteps * this.numEnvs < 2 && h.normalizeAdvantage) throw new RangeError(`${who}: nSteps × numEnvs must be > 1 when normalizeAdvantage is on (got ${h.nSteps} × ${this.numEnvs})`);
+    inRange(who, 'gamma', h.gamma, 0, 1);
+    inRange(who, 'gaeLambda', h.gaeLambda, 0, 1);
+    nonNegative(who, 'entCoef', h.entCoef);
+    nonNegative(who, 'vfCoef', h.vfCoef);
+    if (!(h.maxGradNorm > 0)) throw new RangeError(`${who}: maxGradNorm must be > 0, got ${h.maxGradNorm}`);
+    if (h.targetKl !== null && !(h.targetKl > 0)) throw new RangeError(`${who}: targetKl must be > 0 or null, got ${h.targetKl}`);
+    this.hyperparameters = Object.freeze(h);
+    this.action = actionKind(this.actionSpace, who, ['discrete', 'box']);
+    // Weight init draws from a child of the agent's RNG, so later draws do not depend on the network size.
+    const initRng = new Rng(this.rng.spawnSeed());
+    this.policy = new ActorCriticPolicy(this.encoder.size, this.action, h.policyKwargs, initRng, Math.max(this.numEnvs, 1));
+    this.optimizer = new FlatAdam(this.policy.params.layout.size, { eps: 1e-5 });
+    this.buffer = new RolloutBuffer(h.nSteps, this.numEnvs, this.encoder.size, this.actionDim);
+  }
+
+  /** Loads a checkpoint written by `save`; with `env` the agent can continue learning. */
+  static async load(dir: string, env?: AgentEnv, options: LoadOptions = {}): Promise<PPO> {
+    const { contents, spaces } = openCheckpoint(dir, 'PPO', env);
+    const s = contents.state;
+    const h = s.hyperparameters as Record<string, unknown>;
+    for (const key of ['learningRate', 'clipRange', 'clipRangeVf']) {
+      if (typeof h[key] === 'object' && h[key] !== null && (h[key] as { kind?: string }).kind === 'function') {
+        throw new CheckpointError(`${dir}: ${key} was a function, which cannot be stored; rebuild the agent with new PPO(...) and copy the parameters`);
+      }
+    }
+    const agent = new PPO(env ?? spaces, { ...(h as PPOOptions), seed: (s.seed as number | null) ?? undefined, backend: options.backend, verbose: options.verbose });
+    agent.policy.params.values.set(tensorOf(contents.model, 'policy/theta', agent.policy.params.layout.size, dir));
+    agent.policy.params.push();
+    const step = contents.optimizer.meta.step;
+    if (typeof step !== 'number') throw new CheckpointError(`${dir}: optimizer.json has no step count`);
+    const size = agent.optimizer.size;
+    agent.optimizer.setState({ step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) });
+    agent.restoreBase(contents, options, dir);
+    return agent;
+  }
+
+  predict(observation: unknown, options: { deterministic?: boolean } = {}): number | Float32Array {
+    const obs = this.encodeOne(observation);
+    const actions = new Float32Array(this.actionDim);
+    this.policy.act(obs, 1, options.deterministic ?? false, this.rng, actions, undefined);
+    return this.envAction(actions, 0) as number | Float32Array;
+  }
+
+  private get actionDim(): number {
+    return this.action.kind === 'discrete' ? 1 : this.action.size;
+  }
+
+  /** The action to send to env i: the index for Discrete, the clipped vector for Box (SB3 clips too). */
+  private envAction(actions: Float32Array, i: number): number | Float32Array {
+    if (this.action.kind === 'discrete') return actions[i] + this.action.start;
+    const d = this.action.size;
+    return (this.action.space as Box).clip(actions.subarray(i * d, (i + 1) * d)) as Float32Array;
+  }
+
+  protected defaultLogInterval(): number {
+    return 1;
+  }
+
+  protected async runTraining(callback: BaseCallback, logInterval: number): Promise<void> {
+    let iteration = 0;
+    while (this.numTimesteps < this.totalTimestepsTarget) {
+      const keepGoing = this.collectRollout(callback);
+      if (!keepGoing) break;
+      iteration += 1;
+      if (iteration % logInterval === 0) {
+        this.recordRolloutAndTime({ 'time/iterations': iteration });
+        this.logger.dump(this.numTimesteps);
+      }
+      this.train();
+      // Let timers and I/O run between updates.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Fills the rollout buffer (SB3's `collect_rollouts`); false when a callback stopped training. */
+  private collectRollout(callback: BaseCallback): boolean {
+    const env = this.envBatch!;
+    const buf = this.buffer;
+    const n = this.numEnvs;
+    const os = this.encoder.size;
+    const d = this.actionDim;
+    const h = this.hyperparameters;
+    const actions = new Float32Array(n * d);
+    const logProbs = new Float64Array(n);
+    const values = new Float64Array(n);
+    const finalValue = new Float64Array(1);
+    const batched = this.action.kind === 'discrete' ? new Int32Array(n) : new Float32Array(n * d);
+    buf.reset();
+    callback.onRolloutStart();
+    let obs = this.lastObs as Float32Array;
+    while (!buf.full) {
+      this.policy.act(obs, n, false, this.rng, actions, logProbs);
+      this.policy.values(obs, n, values);
+      for (let i = 0; i < n; i++) {
+        const a = this.envAction(actions, i);
+        if (typeof a === 'number') batched[i] = a;
+        else batched.set(a, i * d);
+      }
+      const step = env.step((i) => this.envAction(actions, i), batched);
+      this.numTimesteps += n;
+      for (let i = 0; i < n; i++) {
+        const k = buf.index(i);
+        buf.observations.set(obs.subarray(i * os, (i + 1) * os), k * os);
+        buf.actions.set(actions.subarray(i * d, (i + 1) * d), k * d);
+        buf.values[k] = values[i];
+        buf.logProbs[k] = logProbs[i];
+        buf.valid[k] = step.resetSteps[i] === 1 ? 0 : 1;
+        let reward = step.rewards[i];
+        const done = step.terminated[i] === 1 || step.truncated[i] === 1;
+        const final = step.finalObservations[i];
+        if (step.truncated[i] === 1 && step.terminated[i] === 0 && final !== null) {
+          // SB3's timeout handling: a cut episode is bootstrapped with the value of its final observation.
+          this.policy.values(final, 1, finalValue);
+          reward += h.gamma * finalValue[0];
+        }
+        buf.rewards[k] = reward;
+        buf.done[k] = done && buf.valid[k] === 1 ? 1 : 0;
+      }
+      buf.advance();
+      obs = this.lastObs = Float32Array.from(step.observations);
+      this.collectEpisodeStats();
+      if (!callback.step()) return false;
+    }
+    this.policy.values(obs, n, values);
+    buf.computeReturnsAndAdvantage(values, h.gamma, h.gaeLambda);
+    callback.onRolloutEnd();
+    return true;
+  }
+
+  /** The PPO update over the buffer (SB3's `train`). */
+  private train(): void {
+    const h = this.hyperparameters;
+    const progress = this.progressRemaining;
+    const lr = scheduleValue(h.learningRate, progress);
+    const clip = scheduleValue(h.clipRange, progress);
+    const clipVf = h.clipRangeVf === null ? null : scheduleValue(h.clipRangeVf, progress);
+    const buf = this.buffer;
+    const indices = buf.validIndices();
+    const os = this.encoder.size;
+    const d = this.actionDim;
+    const theta = this.policy.params.variable;
+    const oneHot = this.action.kind === 'discrete';
+    const actWidth = oneHot ? (this.action as { n: number }).n : d;
+    const B = Math.min(h.batchSize, indices.length);
+    const mbObs = new Float32Array(B * os);
+    const mbAct = new Float32Array(B * actWidth);
+    const mbAdv = new Float32Array(B);
+    const mbRet = new Float32Array(B);
+    const mbOldLp = new Float32Array(B);
+    const mbOldV = new Float32Array(B);
+    const pgLosses: number[] = [];
+    const valueLosses: number[] = [];
+    const entropyLosses: number[] = [];
+    const clipFractions: number[] = [];
+    const approxKls: number[] = [];
+    let lastLoss = 0;
+    let continueTraining = true;
+    for (let epoch = 0; epoch < h.nEpochs && continueTraining; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start < indices.length; start += h.batchSize) {
+        const size = Math.min(h.batchSize, indices.length - start);
+        mbAct.fill(0);
+        let advMean = 0;
+        for (let b = 0; b < size; b++) {
+          const k = indices[start + b];
+          mbObs.set(buf.observations.subarray(k * os, (k + 1) * os), b * os);
+          if (oneHot) mbAct[b * actWidth + buf.actions[k]] = 1;
+          else mbAct.set(buf.actions.subarray(k * d, (k + 1) * d), b * d);
+          mbAdv[b] = buf.advantages[k];
+          advMean += buf.advantages[k];
+          mbRet[b] = buf.returns[k];
+          mbOldLp[b] = buf.logProbs[k];
+          mbOldV[b] = buf.values[k];
+        }
+        if (h.normalizeAdvantage && size > 1) {
+          // torch's std() is the unbiased one.
+          advMean /= size;
+          let v = 0;
+          for (let b = 0; b < size; b++) v += (mbAdv[b] - advMean) ** 2;
+          const std = Math.sqrt(v / (size - 1));
+          for (let b = 0; b < size; b++) mbAdv[b] = (mbAdv[b] - advMean) / (std + 1e-8);
+        }
+        const stats = tf.tidy(() => {
+          const obsT = tf.tensor2d(mbObs.subarray(0, size * os), [size, os]);
+          const actT = tf.tensor2d(mbAct.subarray(0, size * actWidth), [size, actWidth]);
+          const advT = tf.tensor1d(mbAdv.subarray(0, size));
+          const retT = tf.tensor1d(mbRet.subarray(0, size));
+          const oldLpT = tf.tensor1d(mbOldLp.subarray(0, size));
+          const oldVT = tf.tensor1d(mbOldV.subarray(0, size));
+          let report: tf.Tensor | undefined;
+          const { value: loss, grads } = tf.variableGrads(() => {
+            const { logProb, entropy, values } = this.policy.evaluateActions(theta, obsT, actT);
+            const logRatio = tf.sub(logProb, oldLpT);
+            const ratio = tf.exp(logRatio);
+            const pgLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
+            const valuesPred = clipVf === null ? values : tf.add(oldVT, tf.clipByValue(tf.sub(values, oldVT), -clipVf, clipVf));
+            const valueLoss = tf.mean(tf.square(tf.sub(retT, valuesPred)));
+            const entropyLoss = tf.neg(tf.mean(entropy));
+            // Kept past variableGrads' inner tidy: [pg, value, entropy losses, then log-ratios].
+            report = tf.keep(tf.concat([tf.stack([pgLoss, valueLoss, entropyLoss]), logRatio]));
+            return tf.add(tf.add(pgLoss, tf.mul(entropyLoss, h.entCoef)), tf.mul(valueLoss, h.vfCoef)) as tf.Scalar;
+          }, [theta]);
+          const values = (report as tf.Tensor).dataSync();
+          (report as tf.Tensor).dispose();
+          let kl = 0;
+          let clipped = 0;
+          for (let b = 0; b < size; b++) {
+            const lr_ = values[3 + b];
+            const ratio = Math.exp(lr_);
+            kl += ratio - 1 - lr_;
+            if (Math.abs(ratio - 1) > clip) clipped += 1;
+          }
+          kl /= size;
+          const result = { pg: values[0], vf: values[1], ent: values[2], kl, clipFrac: clipped / size, loss: 0, stop: false };
+          if (h.targetKl !== null && kl > 1.5 * h.targetKl) {
+            result.stop = true;
+            return result;
+          }
+          const { clipped: g } = clipByGlobalNorm(grads[theta.name] as tf.Tensor1D, h.maxGradNorm);
+          this.optimizer.apply(theta, g, lr);
+          result.loss = loss.dataSync()[0];
+          return result;
+        });
+        approxKls.push(stats.kl);
+        if (stats.stop) {
+          continueTraining = false;
+          if (this.verbose >= 1) console.log(`Early stopping at step ${epoch} due to reaching max kl: ${stats.kl.toFixed(2)}`);
+          break;
+        }
+        pgLosses.push(stats.pg);
+        valueLosses.push(stats.vf);
+        entropyLosses.push(stats.ent);
+        clipFractions.push(stats.clipFrac);
+        lastLoss = stats.loss;
+      }
+      this.nUpdates += 1;
+    }
+    this.policy.params.pull();
+    const l = this.logger;
+    l.record('train/entropy_loss', mean(entropyLosses));
+    l.record('train/policy_gradient_loss', mean(pgLosses));
+    l.record('train/value_loss', mean(valueLosses));
+    l.record('train/approx_kl', mean(approxKls));
+    l.record('train/clip_fraction', mean(clipFractions));
+    l.record('train/loss', lastLoss);
+    l.record('train/explained_variance', explainedVariance(buf, indices));
+    const std = this.policy.meanStd();
+    if (std !== undefined) l.record('train/std', std);
+    l.record('train/n_updates', this.nUpdates);
+    l.record('train/clip_range', clip);
+    l.record('train/learning_rate', lr);
+    if (clipVf !== null) l.record('train/clip_range_vf', clipVf);
+  }
+
+  protected checkpointContents(): CheckpointContents {
+    this.policy.params.pull();
+    const layout = this.policy.params.layout;
+    const adam = this.optimizer.getState();
+    const h = this.hyperparameters;
+    return {
+      model: {
+        meta: {
+          modelTopology: { class_name: 'ActorCriticPolicy', config: { netArch: this.policy.netArch, activationFn: this.policy.activation, action: this.action.kind, outputSize: this.policy.outputSize, params: layout.describe() } },
+        },
+        tensors: [{ name: 'policy/theta', shape: [layout.size], values: this.policy.params.values }],
+      },
+      optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: this.optimizer.beta1, beta2: this.optimizer.beta2, eps: this.optimizer.eps }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
+      buffers: { meta: {}, tensors: [] },
+      state: {
+        hyperparameters: {
+          ...h,
+          learningRate: scheduleToJson(h.learningRate),
+          clipRange: scheduleToJson(h.clipRange),
+          clipRangeVf: h.clipRangeVf === null ? null : scheduleToJson(h.clipRangeVf),
+        },
+      },
+    };
+  }
+}
+
+function explainedVariance(buf: RolloutBuffer, indices: Int32Array): number {
+  const n = indices.length;
+  let meanY = 0;
+  let meanD = 0;
+  for (const k of indices) {
+    meanY += buf.returns[k];
+    meanD += buf.returns[k] - buf.values[k];
+  }
+  meanY /= n;
+  meanD /= n;
+  let varY = 0;
+  let varD = 0;
+  for (const k of indices) {
+    varY += (buf.returns[k] - meanY) ** 2;
+    varD += (buf.returns[k] - buf.values[k] - meanD) ** 2;
+  }
+  return varY === 0 ? NaN : 1 - varD / varY;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
