@@ -3,7 +3,7 @@ import './register.js';
 
 export { SEGMENT_NAMES, SEGMENT_PROFILES, RUNTIME_BASE_MIB } from './segments.js';
 export type { SegmentName, SegmentProfile } from './segments.js';
-export { CONFIG_LIMITS, serviceModel, resourceCost, applicationFootprintMiB } from './application.js';
+export { CONFIG_LIMITS, PRESSURE_SLOWDOWN, OOM_START_RATIO, OOM_ALL_RATIO, PRICE_PER_CORE_SECOND, PRICE_PER_GIB_SECOND, serviceModel, resourceCost, applicationFootprintMiB } from './application.js';
 export type { ApplicationSegment, ResourceConfig, ServiceModel } from './application.js';
 export { PATTERN_KINDS, compilePattern, patternPeak, syntheticTrace } from './workload.js';
 export type { WorkloadPattern, PatternKind } from './workload.js';

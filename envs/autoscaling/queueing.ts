@@ -152,7 +152,7 @@ export class ResponseTail {
     let t = Math.min(hi, Math.max(lo, 0.5 * (lo + hi)));
     for (let iter = 0; iter < 60; iter++) {
       const f = this.survival(t) - target;
-      if (Math.abs(f) <= 1e-10) return t;
+      if (Math.abs(f) <= 1e-14) return t;
       if (f > 0) lo = t;
       else hi = t;
       const d = this.density(t);
