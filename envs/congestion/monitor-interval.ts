@@ -11,6 +11,8 @@ export class MonitorInterval {
   readonly bytesSent: number;
   readonly bytesAcked: number;
   readonly bytesLost: number;
+  private readonly meanRtt: number;
+  private readonly rttIncrease: number;
 
   constructor(
     readonly packetsSent: number,
@@ -18,13 +20,18 @@ export class MonitorInterval {
     readonly packetsLost: number,
     readonly start: number,
     readonly end: number,
-    /** RTT of each acked packet, in ack order; the interval keeps its own copy. */
-    readonly rttSamples: Float64Array,
+    /** RTT of each acked packet, in ack order; read here, not kept. */
+    rttSamples: Float64Array,
   ) {
     this.duration = end - start;
     this.bytesSent = packetsSent * BYTES_PER_PACKET;
     this.bytesAcked = packetsAcked * BYTES_PER_PACKET;
     this.bytesLost = packetsLost * BYTES_PER_PACKET;
+    const n = rttSamples.length;
+    this.meanRtt = numpyMean(rttSamples, 0, n);
+    // PCC-RL's "latency increase": mean RTT of the second half of the samples minus that of the first half.
+    const half = Math.floor(n / 2);
+    this.rttIncrease = half >= 1 ? numpyMean(rttSamples, half, n - half) - numpyMean(rttSamples, 0, half) : 0;
   }
 
   /** Bits/s sent ("send rate"). */
@@ -42,7 +49,7 @@ export class MonitorInterval {
 
   /** Mean RTT of the acked packets, s ("avg latency"; 0 without acks). */
   avgLatency(): number {
-    return numpyMean(this.rttSamples, 0, this.rttSamples.length);
+    return this.meanRtt;
   }
 
   /** Lost / (lost + acked) ("loss ratio"). */
@@ -53,10 +60,7 @@ export class MonitorInterval {
 
   /** Mean RTT of the second half of the samples minus that of the first half ("latency increase"). */
   latencyIncrease(): number {
-    const n = this.rttSamples.length;
-    const half = Math.floor(n / 2);
-    if (half < 1) return 0;
-    return numpyMean(this.rttSamples, half, n - half) - numpyMean(this.rttSamples, 0, half);
+    return this.rttIncrease;
   }
 
   /** Latency increase per second of sending ("sent latency inflation"). */

@@ -75,6 +75,6 @@ export class Network {
     }
     this.time = time;
     this.packetsSent += sender.sent;
-    return new MonitorInterval(sender.sent, sender.acked, sender.lost, sender.intervalStart, time, sender.rttSamples.slice());
+    return new MonitorInterval(sender.sent, sender.acked, sender.lost, sender.intervalStart, time, sender.rttSamples);
   }
 }

@@ -33,16 +33,18 @@ export class ObservationHistory {
     return this.minLatency;
   }
 
-  /** Appends an interval (dropping the oldest) and returns its features. */
-  push(interval: MonitorInterval): [number, number, number] {
+  /** Appends an interval's features (dropping the oldest interval). */
+  push(interval: MonitorInterval): void {
     const latency = interval.avgLatency();
     // PCC-RL's `_mi_metric_conn_min_latency`: a positive mean RTT lowers (or sets) the minimum.
     if (latency > 0 && (this.minLatency === 0 || latency < this.minLatency)) this.minLatency = latency;
     const latencyRatio = this.minLatency > 0 ? latency / this.minLatency : 1.0;
-    const row: [number, number, number] = [interval.sentLatencyInflation(), latencyRatio, interval.sendRatio()];
-    this.features.copyWithin(0, FEATURES_PER_INTERVAL);
-    this.features.set(row, (HISTORY_LENGTH - 1) * FEATURES_PER_INTERVAL);
-    return row;
+    const features = this.features;
+    features.copyWithin(0, FEATURES_PER_INTERVAL);
+    const last = (HISTORY_LENGTH - 1) * FEATURES_PER_INTERVAL;
+    features[last] = interval.sentLatencyInflation();
+    features[last + 1] = latencyRatio;
+    features[last + 2] = interval.sendRatio();
   }
 
   /** Writes the observation (float32) into `out` and returns it. */
