@@ -14,7 +14,7 @@ export interface StepThroughputOptions {
   actions: readonly unknown[];
   /** Timed runs; the median is reported. */
   runs: number;
-  /** Target duration of one run in milliseconds (steps per run are calibrated by a warm-up). */
+  /** Duration of one run (and of the warm-up before the runs) in milliseconds. */
   runMs: number;
   /**
    * `wall`: elapsed time (the usual figure, on a quiet machine). `cpu`: this process's CPU time, which stays
@@ -34,69 +34,77 @@ export interface StepThroughput {
   stepsPerSecond: number;
   /** Steps per second of each run. */
   runs: number[];
-  /** Steps per run. */
-  stepsPerRun: number;
   /** Sum of rewards, returned so that the steps cannot be optimized away. */
   checksum: number;
 }
 
+/** Steps between wall-clock readings: small enough to stop on time, large enough that reading the clock is free. */
+const STEPS_PER_CHUNK = 1024;
+/** Reading CPU time is a system call (microseconds): read it only every this many chunks. */
+const CHUNKS_PER_CPU_READING = 32;
+
 /**
  * Steps an env as fast as it goes, resetting whenever an episode ends, and reports the median steps per
- * second over several timed runs (after a warm-up that lets the JIT optimize and sizes the runs). Reset
- * time is included, as in Gymnasium's own throughput figures.
+ * second over several timed runs of `runMs` each, after a warm-up run of the same length that lets the JIT
+ * optimize. Reset time is included, as in Gymnasium's own throughput figures.
  */
 export function measureStepThroughput(env: Env<unknown, unknown>, options: StepThroughputOptions): StepThroughput {
   const { actions, runs, runMs } = options;
   if (actions.length === 0) throw new RangeError('measureStepThroughput: no actions');
-  const limit = options.episodeLimit ?? Infinity;
   const clock = options.clock === 'cpu' ? cpuSeconds : wallSeconds;
-  const state = { episodeSteps: 0, checksum: 0 };
+  const loop: LoopState = {
+    episodeSteps: 0,
+    checksum: 0,
+    action: 0,
+    episodeLimit: options.episodeLimit ?? Infinity,
+    chunksPerReading: options.clock === 'cpu' ? CHUNKS_PER_CPU_READING : 1,
+  };
   env.reset({ seed: 0 });
-
-  // Warm-up: grow the batch until it takes a tenth of a run, then size the runs from its rate.
-  let batch = 64;
-  let rate = 0;
-  for (;;) {
-    const seconds = timeSteps(env, actions, batch, limit, state, clock);
-    rate = batch / Math.max(seconds, 1e-9);
-    if (seconds * 1000 >= runMs / 10 || batch >= 2 ** 26) break;
-    batch *= 4;
-  }
-  timeSteps(env, actions, Math.ceil(rate * (runMs / 1000)), limit, state, clock);
-  const stepsPerRun = Math.max(1, Math.ceil(rate * (runMs / 1000)));
-
+  timedRun(env, actions, runMs / 1000, loop, clock);
   const perRun: number[] = [];
-  for (let r = 0; r < runs; r++) perRun.push(stepsPerRun / timeSteps(env, actions, stepsPerRun, limit, state, clock));
-  return { stepsPerSecond: median(perRun), runs: perRun, stepsPerRun, checksum: state.checksum };
+  for (let r = 0; r < runs; r++) perRun.push(timedRun(env, actions, runMs / 1000, loop, clock));
+  return { stepsPerSecond: median(perRun), runs: perRun, checksum: loop.checksum };
 }
 
-/** Runs `n` steps and returns the elapsed seconds. */
-function timeSteps(
-  env: Env<unknown, unknown>,
-  actions: readonly unknown[],
-  n: number,
-  episodeLimit: number,
-  state: { episodeSteps: number; checksum: number },
-  clock: () => number,
-): number {
-  const count = actions.length;
-  let episodeSteps = state.episodeSteps;
-  let checksum = state.checksum;
-  let a = 0;
+interface LoopState {
+  episodeSteps: number;
+  checksum: number;
+  action: number;
+  readonly episodeLimit: number;
+  readonly chunksPerReading: number;
+}
+
+/** Steps in chunks until `seconds` have passed on `clock`; returns steps per second. */
+function timedRun(env: Env<unknown, unknown>, actions: readonly unknown[], seconds: number, loop: LoopState, clock: () => number): number {
   const start = clock();
-  for (let i = 0; i < n; i++) {
+  let steps = 0;
+  let elapsed = 0;
+  do {
+    for (let c = 0; c < loop.chunksPerReading; c++) stepChunk(env, actions, loop);
+    steps += STEPS_PER_CHUNK * loop.chunksPerReading;
+    elapsed = clock() - start;
+  } while (elapsed < seconds);
+  return steps / elapsed;
+}
+
+function stepChunk(env: Env<unknown, unknown>, actions: readonly unknown[], loop: LoopState): void {
+  const count = actions.length;
+  const limit = loop.episodeLimit;
+  let episodeSteps = loop.episodeSteps;
+  let checksum = loop.checksum;
+  let a = loop.action;
+  for (let i = 0; i < STEPS_PER_CHUNK; i++) {
     const result = env.step(actions[a]);
     if (++a === count) a = 0;
     checksum += result.reward;
-    if (result.terminated || result.truncated || ++episodeSteps >= episodeLimit) {
+    if (result.terminated || result.truncated || ++episodeSteps >= limit) {
       env.reset();
       episodeSteps = 0;
     }
   }
-  const elapsed = clock() - start;
-  state.episodeSteps = episodeSteps;
-  state.checksum = checksum;
-  return elapsed;
+  loop.episodeSteps = episodeSteps;
+  loop.checksum = checksum;
+  loop.action = a;
 }
 
 function wallSeconds(): number {
