@@ -3,20 +3,74 @@ export const EVENT_ACK_HOP1 = 1;
 export const EVENT_ACK_HOP2 = 2;
 export const EVENT_SEND = 4;
 
+const KINDS = [EVENT_ACK_HOP1, EVENT_ACK_HOP2, EVENT_SEND] as const;
 const INITIAL_CAPACITY = 256;
 
 /**
- * The simulator's event queue: a binary min-heap over parallel typed arrays (no object per event). Events
- * are ordered exactly as PCC-RL's `heapq` of `(time, sender, type, next_hop, latency, dropped)` tuples — by
- * time, then kind (ack before send, then hop), then accumulated latency, then the dropped flag — so that ties
- * in time resolve the same way.
+ * Events of one kind, kept sorted by (time, latency, dropped) in a ring buffer. A new event is inserted by
+ * scanning back from the newest, which costs O(1) when events arrive in time order — as they nearly always
+ * do here: sends are periodic, forward-hop arrivals leave a FIFO queue in order (delay noise perturbs them
+ * slightly), and return-hop arrivals are forward arrivals plus a constant.
+ */
+class SortedRing {
+  times = new Float64Array(INITIAL_CAPACITY);
+  latencies = new Float64Array(INITIAL_CAPACITY);
+  dropped = new Uint8Array(INITIAL_CAPACITY);
+  mask = INITIAL_CAPACITY - 1;
+  head = 0;
+  count = 0;
+
+  insert(time: number, latency: number, dropped: number): void {
+    if (this.count === this.times.length) this.grow();
+    const { times, latencies, mask } = this;
+    const flags = this.dropped;
+    let i = (this.head + this.count) & mask;
+    let remaining = this.count;
+    // Shift later events up by one until the slot for the new event is found (ties keep arrival order).
+    while (remaining > 0) {
+      const prev = (i - 1) & mask;
+      const t = times[prev];
+      if (t < time || (t === time && (latencies[prev] < latency || (latencies[prev] === latency && flags[prev] <= dropped)))) break;
+      times[i] = t;
+      latencies[i] = latencies[prev];
+      flags[i] = flags[prev];
+      i = prev;
+      remaining--;
+    }
+    times[i] = time;
+    latencies[i] = latency;
+    flags[i] = dropped;
+    this.count++;
+  }
+
+  private grow(): void {
+    const capacity = this.times.length * 2;
+    const times = new Float64Array(capacity);
+    const latencies = new Float64Array(capacity);
+    const dropped = new Uint8Array(capacity);
+    for (let k = 0; k < this.count; k++) {
+      const j = (this.head + k) & this.mask;
+      times[k] = this.times[j];
+      latencies[k] = this.latencies[j];
+      dropped[k] = this.dropped[j];
+    }
+    this.times = times;
+    this.latencies = latencies;
+    this.dropped = dropped;
+    this.mask = capacity - 1;
+    this.head = 0;
+  }
+}
+
+/**
+ * The simulator's event queue. Events are ordered exactly as PCC-RL's `heapq` of `(time, sender, type,
+ * next_hop, latency, dropped)` tuples — by time, then kind (ack before send, then by hop), then accumulated
+ * latency, then the dropped flag — so that ties in time resolve the same way. It keeps one sorted ring per
+ * kind (see {@link SortedRing}) instead of one heap: the order is the same for any sequence of pushes, and
+ * the simulator's nearly time-ordered pushes and pops cost O(1) each instead of O(log n).
  */
 export class EventQueue {
-  private times = new Float64Array(INITIAL_CAPACITY);
-  private latencies = new Float64Array(INITIAL_CAPACITY);
-  private kinds = new Uint8Array(INITIAL_CAPACITY);
-  private dropped = new Uint8Array(INITIAL_CAPACITY);
-  private count = 0;
+  private readonly rings = [new SortedRing(), new SortedRing(), new SortedRing()];
 
   /** Fields of the event last removed by {@link EventQueue.pop}. */
   time = 0;
@@ -25,102 +79,44 @@ export class EventQueue {
   wasDropped = false;
 
   get size(): number {
-    return this.count;
+    return this.rings[0].count + this.rings[1].count + this.rings[2].count;
   }
 
   clear(): void {
-    this.count = 0;
+    for (const ring of this.rings) {
+      ring.head = 0;
+      ring.count = 0;
+    }
   }
 
   push(time: number, kind: number, latency: number, dropped: boolean): void {
-    if (this.count === this.times.length) this.grow();
-    let i = this.count++;
-    const d = dropped ? 1 : 0;
-    const times = this.times;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(time, kind, latency, d, parent)) break;
-      this.move(parent, i);
-      i = parent;
-    }
-    times[i] = time;
-    this.kinds[i] = kind;
-    this.latencies[i] = latency;
-    this.dropped[i] = d;
+    const ring = kind === EVENT_SEND ? this.rings[2] : kind === EVENT_ACK_HOP1 ? this.rings[0] : this.rings[1];
+    ring.insert(time, latency, dropped ? 1 : 0);
   }
 
   /** Removes the earliest event into `time`, `kind`, `latency`, `wasDropped`; the queue must not be empty. */
   pop(): void {
-    if (this.count === 0) throw new Error('EventQueue.pop: the queue is empty');
-    const times = this.times;
-    this.time = times[0];
-    this.kind = this.kinds[0];
-    this.latency = this.latencies[0];
-    this.wasDropped = this.dropped[0] === 1;
-    const last = --this.count;
-    if (last === 0) return;
-    const time = times[last];
-    const kind = this.kinds[last];
-    const latency = this.latencies[last];
-    const d = this.dropped[last];
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= last) break;
-      const right = child + 1;
-      if (right < last && this.before(this.times[right], this.kinds[right], this.latencies[right], this.dropped[right], child)) child = right;
-      if (!this.entryBefore(child, time, kind, latency, d)) break;
-      this.move(child, i);
-      i = child;
+    // The earliest head wins; on equal times the lower kind (ring order) wins, as in PCC-RL's tuples.
+    let best = -1;
+    let bestTime = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const ring = this.rings[r];
+      if (ring.count > 0) {
+        const t = ring.times[ring.head];
+        if (best < 0 || t < bestTime) {
+          best = r;
+          bestTime = t;
+        }
+      }
     }
-    times[i] = time;
-    this.kinds[i] = kind;
-    this.latencies[i] = latency;
-    this.dropped[i] = d;
-  }
-
-  /** Whether the event (time, kind, latency, dropped) comes strictly before entry `j`. */
-  private before(time: number, kind: number, latency: number, dropped: number, j: number): boolean {
-    const tj = this.times[j];
-    if (time !== tj) return time < tj;
-    const kj = this.kinds[j];
-    if (kind !== kj) return kind < kj;
-    const lj = this.latencies[j];
-    if (latency !== lj) return latency < lj;
-    return dropped < this.dropped[j];
-  }
-
-  /** Whether entry `i` comes strictly before the event (time, kind, latency, dropped). */
-  private entryBefore(i: number, time: number, kind: number, latency: number, dropped: number): boolean {
-    const ti = this.times[i];
-    if (ti !== time) return ti < time;
-    const ki = this.kinds[i];
-    if (ki !== kind) return ki < kind;
-    const li = this.latencies[i];
-    if (li !== latency) return li < latency;
-    return this.dropped[i] < dropped;
-  }
-
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.kinds[to] = this.kinds[from];
-    this.latencies[to] = this.latencies[from];
-    this.dropped[to] = this.dropped[from];
-  }
-
-  private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    times.set(this.times);
-    const latencies = new Float64Array(capacity);
-    latencies.set(this.latencies);
-    const kinds = new Uint8Array(capacity);
-    kinds.set(this.kinds);
-    const dropped = new Uint8Array(capacity);
-    dropped.set(this.dropped);
-    this.times = times;
-    this.latencies = latencies;
-    this.kinds = kinds;
-    this.dropped = dropped;
+    if (best < 0) throw new Error('EventQueue.pop: the queue is empty');
+    const ring = this.rings[best];
+    const h = ring.head;
+    this.time = bestTime;
+    this.kind = KINDS[best];
+    this.latency = ring.latencies[h];
+    this.wasDropped = ring.dropped[h] === 1;
+    ring.head = (h + 1) & ring.mask;
+    ring.count--;
   }
 }
