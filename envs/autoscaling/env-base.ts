@@ -145,7 +145,10 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
   private maxCapacity = 1;
   private stepCount = 0;
   private readonly metrics: IntervalMetrics = emptyMetrics();
-  private lastChange: [number, number, number] = [0, 0, 0];
+  // The previous step's applied change (replicas, CPU, memory), for the flip-flop penalty.
+  private lastReplicaChange = 0;
+  private lastCpuChange = 0;
+  private lastMemoryChange = 0;
 
   constructor(kwargs: AutoscalingEnvOptions = {}) {
     super();
@@ -190,7 +193,7 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
     }
     this.workload = new EpisodeWorkload(task, this.controlIntervalS);
     this.stepCount = 0;
-    this.lastChange = [0, 0, 0];
+    this.rememberChange(0, 0, 0);
     this.simulator.reset(config ?? this.randomConfig());
     this.simulate();
     return { observation: this.observe(), info: this.info(false, false) };
@@ -202,16 +205,14 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
     const legal = isLegal(current, next);
     let flipFlop = false;
     if (legal) {
-      const change: [number, number, number] = [
-        next.replicas - current.replicas,
-        next.cpuMillicores - current.cpuMillicores,
-        next.memoryMiB - current.memoryMiB,
-      ];
-      flipFlop = change[0] * this.lastChange[0] < 0 || change[1] * this.lastChange[1] < 0 || change[2] * this.lastChange[2] < 0;
-      this.lastChange = change;
-      if (change[0] !== 0 || change[1] !== 0 || change[2] !== 0) this.simulator.reconfigure(next);
+      const dReplicas = next.replicas - current.replicas;
+      const dCpu = next.cpuMillicores - current.cpuMillicores;
+      const dMemory = next.memoryMiB - current.memoryMiB;
+      flipFlop = dReplicas * this.lastReplicaChange < 0 || dCpu * this.lastCpuChange < 0 || dMemory * this.lastMemoryChange < 0;
+      this.rememberChange(dReplicas, dCpu, dMemory);
+      if (dReplicas !== 0 || dCpu !== 0 || dMemory !== 0) this.simulator.reconfigure(next);
     } else {
-      this.lastChange = [0, 0, 0];
+      this.rememberChange(0, 0, 0);
     }
     this.stepCount++;
     this.simulate();
@@ -227,6 +228,12 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
    * checks the ranges and the two-replica rule).
    */
   protected abstract decodeAction(action: Act, current: ResourceConfig): ResourceConfig;
+
+  private rememberChange(replicas: number, cpu: number, memory: number): void {
+    this.lastReplicaChange = replicas;
+    this.lastCpuChange = cpu;
+    this.lastMemoryChange = memory;
+  }
 
   private buildSimulator(task: AutoscalingTask): AutoscalingSimulator {
     const options = { controlIntervalS: this.controlIntervalS, coldStartS: task.coldStartS, timeoutS: this.timeoutS };
