@@ -41,7 +41,16 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
   private currentTask: ConfigSearchTask;
   private problem: SearchProblem;
   private readonly featureCount: number;
-  private tried = new Uint8Array(0);
+  /**
+   * The episode's action masks, one row of `size` per step (row k: after k trials), allocated once per
+   * episode: `info.actionMask` is a view of its row, never written again, so a kept mask stays valid.
+   * (Typed arrays of more than 64 bytes are slow to allocate one by one, which would halve the step rate.)
+   */
+  private maskRows = new Int8Array(0);
+  /** triedIn[i] === episode: configuration i was tried this episode (no per-episode allocation). */
+  private readonly triedIn: Int32Array;
+  private episode = 0;
+  private untriedCount = 0;
   private trials = 0;
   private bestCost = Infinity;
   private incumbent = -1;
@@ -59,6 +68,7 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
     const dims = this.featureCount + 6;
     this.observationSpace = new Box(0, OBS_CLIP, { shape: [dims] });
     this.actionSpace = new Discrete(this.problem.size);
+    this.triedIn = new Int32Array(this.problem.size).fill(-1);
   }
 
   /** The task of the current episode. */
@@ -77,9 +87,13 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
 
   protected resetEnv(options: Record<string, unknown>): ResetResult<Float32Array> {
     let task = this.currentTask;
+    let sampled = false;
     if (options.task !== undefined) task = validateConfigSearchTask(options.task);
-    else if (this.sampleTasks) task = configSearchTasks.sample(this.npRandom, `configsearch-sampled-${this.sampled++}`);
-    const problem = searchProblem(task);
+    else if (this.sampleTasks) {
+      task = configSearchTasks.sample(this.npRandom, `configsearch-sampled-${this.sampled++}`);
+      sampled = true;
+    }
+    const problem = searchProblem(task, { cache: !sampled });
     if (problem.size !== this.problem.size || problem.features[0].length !== this.featureCount) {
       throw new InvalidOptionError(
         `ConfigSearchEnv.reset: option "task" (${task.id}) has ${problem.size} configurations of ${problem.features[0].length} features; this env acts on Discrete(${this.problem.size}) with ${this.featureCount} features`,
@@ -87,7 +101,12 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
     }
     this.currentTask = task;
     this.problem = problem;
-    this.tried = new Uint8Array(problem.size);
+    this.episode++;
+    let available = 0;
+    for (let i = 0; i < problem.size; i++) available += problem.available[i];
+    this.untriedCount = available;
+    this.maskRows = new Int8Array((this.budget + 1) * problem.size);
+    this.maskRows.set(problem.available);
     this.trials = 0;
     this.bestCost = Infinity;
     this.previousBest = problem.worstCost;
@@ -95,7 +114,7 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
     const observation = new Float32Array(this.featureCount + 6);
     observation[this.featureCount + 4] = OBS_CLIP;
     observation[this.featureCount + 5] = 1;
-    return { observation, info: { actionMask: this.actionMask() } };
+    return { observation, info: { actionMask: this.maskRows.subarray(0, problem.size) } };
   }
 
   protected stepEnv(action: number): StepResult<Float32Array> {
@@ -104,8 +123,14 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
       throw new InvalidActionError(`ConfigSearchEnv.step: configuration ${action} was never measured in replay task ${this.currentTask.id}; see info.actionMask`);
     }
     const m = problem.measure(action, this.npRandom);
-    this.tried[action] = 1;
+    if (this.triedIn[action] !== this.episode) {
+      this.triedIn[action] = this.episode;
+      this.untriedCount--;
+    }
     this.trials++;
+    const n = problem.size;
+    this.maskRows.copyWithin(this.trials * n, (this.trials - 1) * n, this.trials * n);
+    this.maskRows[this.trials * n + action] = 0;
     const qualifies = m.succeeded && m.runtime <= problem.deadline;
     let reward = 0;
     if (qualifies && m.cost < this.bestCost) {
@@ -115,9 +140,15 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
       reward = (Math.max(this.previousBest, m.cost) - m.cost) / problem.optimalCost;
       this.previousBest = m.cost;
     }
-    const mask = this.actionMask();
-    const terminated = this.trials >= this.budget || !mask.includes(1);
-    const info: Record<string, unknown> = { actionMask: mask, runtime: m.runtime, cost: m.cost, succeeded: m.succeeded, qualifies, incumbent: this.incumbent };
+    const terminated = this.trials >= this.budget || this.untriedCount === 0;
+    const info: Record<string, unknown> = {
+      actionMask: this.maskRows.subarray(this.trials * n, (this.trials + 1) * n),
+      runtime: m.runtime,
+      cost: m.cost,
+      succeeded: m.succeeded,
+      qualifies,
+      incumbent: this.incumbent,
+    };
     if (terminated) {
       const regret = regretOf(problem, this.incumbent);
       reward -= regret;
@@ -141,13 +172,6 @@ export class ConfigSearchEnv extends BaseEnv<Float32Array, number> implements Ta
     obs[k + 4] = this.incumbent < 0 ? OBS_CLIP : clip(this.bestCost / problem.costScale);
     obs[k + 5] = (this.budget - this.trials) / this.budget;
     return obs;
-  }
-
-  private actionMask(): Int8Array {
-    const mask = new Int8Array(this.problem.size);
-    const available = this.problem.available;
-    for (let i = 0; i < mask.length; i++) mask[i] = available[i] && !this.tried[i] ? 1 : 0;
-    return mask;
   }
 }
 

@@ -44,13 +44,18 @@ export interface SearchProblem {
 }
 
 const cache = new WeakMap<object, SearchProblem>();
+const SCOUT_FEATURES: readonly Float64Array[] = SCOUT_CONFIGURATIONS.map(configurationFeatures);
+const SCOUT_AVAILABLE = new Uint8Array(SCOUT_CONFIGURATIONS.length).fill(1);
 
-/** The search problem of a task (computed once per task object, then cached). */
-export function searchProblem(task: ConfigSearchTask): SearchProblem {
+/**
+ * The search problem of a task, computed once per task object and cached (`cache: false` skips the
+ * cache, for a task used once, such as one sampled for a single episode).
+ */
+export function searchProblem(task: ConfigSearchTask, options: { cache?: boolean } = {}): SearchProblem {
   let problem = cache.get(task);
   if (problem === undefined) {
     problem = task.kind === 'job' ? jobProblem(task) : replayProblem(task);
-    cache.set(task, problem);
+    if (options.cache !== false) cache.set(task, problem);
   }
   return problem;
 }
@@ -60,7 +65,7 @@ function jobProblem(task: JobTask): SearchProblem {
   const trueRuntimes = Float64Array.from(configs, (c) => trueRuntime(task, c));
   const trueCosts = Float64Array.from(configs, (c, i) => runCost(trueRuntimes[i], c));
   const prices = Float64Array.from(configs, (c) => (c.nodes * c.vm.hourlyPrice) / 3600);
-  return finish(task, CONFIGURATION_FEATURE_NAMES, configs.map(configurationFeatures), new Uint8Array(configs.length).fill(1), task.deadline, trueRuntimes, trueCosts, (i, rng) => {
+  return finish(task, CONFIGURATION_FEATURE_NAMES, SCOUT_FEATURES, SCOUT_AVAILABLE, task.deadline, trueRuntimes, trueCosts, (i, rng) => {
     const runtime = task.noise > 0 ? trueRuntimes[i] * Math.exp(rng.normal(0, task.noise)) : trueRuntimes[i];
     return { runtime, cost: runtime * prices[i], succeeded: true };
   });
@@ -90,7 +95,7 @@ function replayProblem(task: ReplayTask): SearchProblem {
 function finish(
   task: ConfigSearchTask,
   featureNames: readonly string[],
-  features: Float64Array[],
+  features: readonly Float64Array[],
   available: Uint8Array,
   deadline: number,
   trueRuntimes: Float64Array,
