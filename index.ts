@@ -1,2 +1,3 @@
 // flash-gym's public API.
 export * from './envs/index.js';
+export * from './agents/index.js';
