@@ -1,0 +1,33 @@
+import * as agents from '../../agents/index.js';
+import type { AgentEnv, BaseAlgorithm, LoadOptions } from '../../agents/index.js';
+
+/** The algorithm names the command line and the suites accept. */
+export const ALGORITHM_NAMES = ['ppo', 'ddpg', 'td3', 'dqn', 'qlearning'] as const;
+export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
+
+/** The class names `agents/` exports for each algorithm. */
+const EXPORTED_AS: Record<AlgorithmName, string> = { ppo: 'PPO', ddpg: 'DDPG', td3: 'TD3', dqn: 'DQN', qlearning: 'QLearning' };
+
+/** What every agent class of `agents/` offers: SB3's constructor and `load`. */
+export interface AgentClass {
+  new (env: AgentEnv, options: Record<string, unknown>): BaseAlgorithm;
+  load(dir: string, env?: AgentEnv, options?: LoadOptions): Promise<BaseAlgorithm>;
+}
+
+/** Whether `name` is one of {@link ALGORITHM_NAMES}. */
+export function isAlgorithmName(name: string): name is AlgorithmName {
+  return (ALGORITHM_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The agent class of an algorithm name (`ppo` → `PPO`). An unknown name, or an algorithm this build of
+ * `agents/` does not export, is an error that lists the ones available.
+ */
+export function agentClass(name: string): AgentClass {
+  const exported = agents as unknown as Record<string, unknown>;
+  const available = ALGORITHM_NAMES.filter((n) => typeof exported[EXPORTED_AS[n]] === 'function');
+  if (!isAlgorithmName(name)) throw new RangeError(`unknown algorithm "${name}"; allowed: ${available.join(', ')}`);
+  const cls = exported[EXPORTED_AS[name]];
+  if (typeof cls !== 'function') throw new RangeError(`algorithm "${name}" (${EXPORTED_AS[name]}) is not in this build of agents/; available: ${available.join(', ')}`);
+  return cls as AgentClass;
+}
