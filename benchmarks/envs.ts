@@ -144,7 +144,9 @@ function measureRounds(id: string, mode: Mode, options: Options): { stepsPerSeco
     for (let round = 0; round < options.rounds; round++) {
       for (const m of ['bare', 'make'] as const) {
         if (errors[m] !== undefined) continue;
-        const measured = measureInChild(id, m, options);
+        // One retry: a process can die of something passing (e.g. the build being rewritten under it).
+        let measured = measureInChild(id, m, options);
+        if (!measured.result) measured = measureInChild(id, m, options);
         if (measured.result) runs[m].push(...measured.result.runs);
         else errors[m] = measured.error ?? 'unknown error';
       }
