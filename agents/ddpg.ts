@@ -1,12 +1,11 @@
 import { Rng } from '../envs/rng/rng.js';
 import type { Box } from '../envs/spaces/box.js';
-import { ReplayBuffer } from './buffers/replay-buffer.js';
-import { BaseAlgorithm, openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
-import type { BaseCallback } from './common/callbacks.js';
+import { openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
+import type { BatchStep } from './common/env-batch.js';
+import { OffPolicyAlgorithm, type OffPolicySettings } from './common/off-policy-algorithm.js';
 import { CheckpointError, tensorOf, type CheckpointContents, type TensorGroup } from './common/checkpoint.js';
 import { assertSchedule, scheduleToJson, scheduleValue, type Schedule } from './common/schedules.js';
 import { actionKind } from './common/spaces.js';
-import { resolveTrainFreq, shouldCollectMore, type ResolvedTrainFreq, type TrainFreq } from './common/train-freq.js';
 import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegative, nonNegativeInt, positiveInt, stripUndefined } from './common/validate.js';
 import type { AdamState } from './nn/flat-adam.js';
 import { makeActionNoise, type ActionNoise, type ActionNoiseSpec, type ActionNoiseState } from './noise.js';
@@ -34,8 +33,8 @@ export interface DDPGOptions extends CommonAgentOptions {
   readonly tau?: number;
   /** Discount; default 0.99. */
   readonly gamma?: number;
-  /** Train every `trainFreq` env steps (or `[n, 'episode']`); default 1. */
-  readonly trainFreq?: TrainFreq;
+  /** Train every `trainFreq` steps of the (vector) env; default 1. */
+  readonly trainFreq?: number;
   /** Gradient steps after each rollout; -1: as many as env steps collected. Default 1. */
   readonly gradientSteps?: number;
   /** Exploration noise added to the scaled action; default none (SB3's). */
@@ -70,7 +69,7 @@ const COMMON_DEFAULTS = {
   batchSize: 256,
   tau: 0.005,
   gamma: 0.99,
-  trainFreq: 1 as TrainFreq,
+  trainFreq: 1,
   gradientSteps: 1,
   actionNoise: null,
   engine: 'auto' as TrainingEngine,
@@ -82,9 +81,6 @@ const DDPG_DEFAULTS = { ...COMMON_DEFAULTS, td3: false, policyDelay: 1, targetPo
 const TD3_DEFAULTS = { ...COMMON_DEFAULTS, td3: true, policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5 };
 
 const HYPERPARAMETER_KEYS = [...Object.keys(TD3_DEFAULTS), 'policyKwargs'];
-
-/** How often the training loop yields to the event loop (iterations), so timers and I/O can run. */
-const YIELD_EVERY = 256;
 
 /**
  * Deep Deterministic Policy Gradient with the TD3 switch, as Stable-Baselines3 implements them
@@ -98,29 +94,22 @@ const YIELD_EVERY = 256;
  * critics' flat parameter vector (and, every `policyDelay` steps, one of the actor's) with a fused Adam
  * step and a two-op Polyak update per network.
  */
-export class DDPG extends BaseAlgorithm {
+export class DDPG extends OffPolicyAlgorithm {
   /** The name stored in checkpoints; `TD3` overrides it. */
   static readonly algorithm: string = 'DDPG';
   readonly algorithmName: string;
-  readonly checkpointPoint = 'step' as const;
   readonly hyperparameters: Readonly<Resolved>;
   readonly policy: Td3Policy;
   /** The gradient-step engine, created at the first update (once the backend is known). */
   private updater: Td3Updater | undefined;
   /** Optimizer states restored from a checkpoint, handed to the updater when it is created. */
   private pendingOptimizers: { actor: AdamState; critic: AdamState } | undefined;
-  readonly replayBuffer: ReplayBuffer;
   readonly actionNoise: ActionNoise | null;
-  private readonly trainFreq: ResolvedTrainFreq;
+  protected readonly settings: OffPolicySettings;
+  protected readonly storedActionDim: number;
   private readonly box: Box;
   private readonly actionDim: number;
-  /** SB3's `_episode_num`: episodes finished since `learn` reset the counters. */
-  private episodeNum = 0;
-  /** Steps and episodes of the rollout in progress (kept across a checkpoint so resuming is exact). */
-  private collectedSteps = 0;
-  private collectedEpisodes = 0;
-  private inRollout = false;
-  private resumeRollout = false;
+  private readonly noiseScratch: Float32Array;
 
   constructor(env: AgentEnv, options: DDPGOptions = {}) {
     super(env, options);
@@ -137,7 +126,7 @@ export class DDPG extends BaseAlgorithm {
     positiveInt(who, 'batchSize', h.batchSize);
     inRange(who, 'tau', h.tau, 0, 1);
     inRange(who, 'gamma', h.gamma, 0, 1);
-    this.trainFreq = resolveTrainFreq(who, h.trainFreq);
+    positiveInt(who, 'trainFreq', h.trainFreq);
     if (!Number.isInteger(h.gradientSteps) || h.gradientSteps < -1) throw new RangeError(`${who}: gradientSteps must be an integer >= 0, or -1 (as many as env steps collected), got ${String(h.gradientSteps)}`);
     positiveInt(who, 'policyDelay', h.policyDelay);
     nonNegative(who, 'targetPolicyNoise', h.targetPolicyNoise);
@@ -151,13 +140,16 @@ export class DDPG extends BaseAlgorithm {
       }
     }
     this.actionDim = this.box.size;
+    this.storedActionDim = this.actionDim;
+    this.noiseScratch = new Float32Array(this.actionDim);
     this.actionNoise = h.actionNoise === null ? null : makeActionNoise(h.actionNoise, this.actionDim, this.numEnvs);
     // Weight init draws from a child of the agent's RNG, so later draws do not depend on the network size.
     const initRng = new Rng(this.rng.spawnSeed());
     this.policy = new Td3Policy(this.encoder.size, this.actionDim, h.policyKwargs, h.td3 ? 2 : 1, initRng);
     this.hyperparameters = Object.freeze(h);
     if (!['auto', 'typed-array', 'tfjs'].includes(h.engine)) throw new RangeError(`${who}: engine must be "auto", "typed-array" or "tfjs", got ${JSON.stringify(h.engine)}`);
-    this.replayBuffer = new ReplayBuffer(h.bufferSize, this.encoder.size, this.actionDim);
+    this.settings = { bufferSize: h.bufferSize, learningStarts: h.learningStarts, batchSize: h.batchSize, trainFreq: h.trainFreq, gradientSteps: h.gradientSteps };
+    this.initReplayBuffer();
   }
 
   /** Loads a checkpoint written by `save`; with `env` the agent can continue learning. */
@@ -195,14 +187,6 @@ export class DDPG extends BaseAlgorithm {
       }
     }
     agent.restoreBase(contents, options, dir);
-    const rollout = s.rollout as { episodeNum?: unknown; collectedSteps?: unknown; collectedEpisodes?: unknown; inRollout?: unknown } | undefined;
-    agent.episodeNum = typeof rollout?.episodeNum === 'number' ? rollout.episodeNum : 0;
-    // A checkpoint taken in the middle of a rollout resumes that rollout (its training step is still due).
-    if (options.continueEpisodes === true && rollout?.inRollout === true) {
-      agent.collectedSteps = Number(rollout.collectedSteps) || 0;
-      agent.collectedEpisodes = Number(rollout.collectedEpisodes) || 0;
-      agent.resumeRollout = true;
-    }
     return agent;
   }
 
@@ -216,84 +200,46 @@ export class DDPG extends BaseAlgorithm {
     return this.unscale(scaled, 0);
   }
 
-  protected defaultLogInterval(): number {
-    return 4;
-  }
-
-  protected async runTraining(callback: BaseCallback, logInterval: number): Promise<void> {
-    // SB3 resets `_episode_num` with the step count (learn's resetNumTimesteps).
-    if (this.numTimesteps === 0) this.episodeNum = 0;
-    const h = this.hyperparameters;
-    let iteration = 0;
-    while (this.numTimesteps < this.totalTimestepsTarget) {
-      const rollout = this.collectRollout(callback, logInterval);
-      if (!rollout.continueTraining) break;
-      if (this.numTimesteps > 0 && this.numTimesteps > h.learningStarts) {
-        const steps = h.gradientSteps >= 0 ? h.gradientSteps : rollout.episodeTimesteps;
-        if (steps > 0) this.train(steps);
-      }
-      iteration += 1;
-      if (iteration % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** Collects steps until `trainFreq` is met (SB3's `collect_rollouts`), filling the replay buffer. */
-  private collectRollout(callback: BaseCallback, logInterval: number): { episodeTimesteps: number; continueTraining: boolean } {
-    const env = this.envBatch!;
-    const h = this.hyperparameters;
+  /**
+   * SB3's `_sample_action`: uniform actions in [-1, 1] before `learningStarts`, the actor's after; then the
+   * exploration noise, a clip to [-1, 1] (what the buffer stores) and the rescaling to the Box (what the env gets).
+   */
+  protected chooseActions(obs: Float32Array, random: boolean, stored: Float32Array, batched: Int32Array | Float32Array): void {
     const n = this.numEnvs;
     const d = this.actionDim;
-    const os = this.encoder.size;
-    if (!this.resumeRollout) {
-      this.collectedSteps = 0;
-      this.collectedEpisodes = 0;
+    if (random) {
+      for (let k = 0; k < n * d; k++) stored[k] = this.rng.uniform(-1, 1);
+    } else {
+      this.policy.act(obs, n, stored);
     }
-    this.resumeRollout = false;
-    this.inRollout = true;
-    callback.onRolloutStart();
-    const scaled = new Float32Array(n * d);
-    const noise = new Float32Array(d);
-    const batched = new Float32Array(n * d);
-    const obs = this.lastObs as Float32Array;
-    while (shouldCollectMore(this.trainFreq, this.collectedSteps, this.collectedEpisodes)) {
-      if (this.numTimesteps < h.learningStarts) {
-        for (let k = 0; k < n * d; k++) scaled[k] = this.rng.uniform(-1, 1);
-      } else {
-        this.policy.act(obs, n, scaled);
-      }
-      if (this.actionNoise !== null) {
-        for (let i = 0; i < n; i++) {
-          this.actionNoise.sample(i, this.rng, noise, 0);
-          for (let j = 0; j < d; j++) scaled[i * d + j] = Math.min(1, Math.max(-1, scaled[i * d + j] + noise[j]));
-        }
-      }
-      for (let i = 0; i < n; i++) batched.set(this.unscale(scaled, i), i * d);
-      const step = env.step((i) => this.unscale(scaled, i), batched);
-      this.numTimesteps += n;
-      this.collectedSteps += 1;
+    if (this.actionNoise !== null) {
+      const noise = this.noiseScratch;
       for (let i = 0; i < n; i++) {
-        // A next-step autoreset step ignored its action: nothing to learn from it.
-        if (step.resetSteps[i] === 1) continue;
-        const final = step.finalObservations[i];
-        const next = final ?? step.observations;
-        this.replayBuffer.add(obs, i * os, next, final === null ? i * os : 0, scaled, i * d, step.rewards[i], step.terminated[i] === 1);
-        if (step.terminated[i] === 1 || step.truncated[i] === 1) {
-          this.actionNoise?.reset(i);
-          this.collectedEpisodes += 1;
-          this.episodeNum += 1;
-          if (this.episodeNum % logInterval === 0) this.dumpLogs();
-        }
-      }
-      obs.set(step.observations);
-      this.collectEpisodeStats();
-      if (!callback.step()) {
-        this.inRollout = false;
-        return { episodeTimesteps: this.collectedSteps * n, continueTraining: false };
+        this.actionNoise.sample(i, this.rng, noise, 0);
+        for (let j = 0; j < d; j++) stored[i * d + j] = Math.min(1, Math.max(-1, stored[i * d + j] + noise[j]));
       }
     }
-    callback.onRolloutEnd();
-    this.inRollout = false;
-    return { episodeTimesteps: this.collectedSteps * n, continueTraining: true };
+    for (let i = 0; i < n; i++) batched.set(this.unscale(stored, i), i * d);
+  }
+
+  /** Restarts the noise process of each env whose episode just ended (SB3 resets it at episode ends). */
+  protected afterEnvStep(step: BatchStep): void {
+    if (this.actionNoise === null) return;
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (step.resetSteps[i] === 0 && (step.terminated[i] === 1 || step.truncated[i] === 1)) this.actionNoise.reset(i);
+    }
+  }
+
+  protected envActionOf(batched: Int32Array | Float32Array, i: number): Float32Array {
+    return Float32Array.from(batched.subarray(i * this.actionDim, (i + 1) * this.actionDim));
+  }
+
+  protected allocBatchedActions(): Float32Array {
+    return new Float32Array(this.numEnvs * this.actionDim);
+  }
+
+  protected trainSteps(gradientSteps: number): void {
+    this.train(gradientSteps);
   }
 
   /** `gradientSteps` TD3/DDPG updates from replayed minibatches (SB3's `TD3.train`). */
@@ -362,12 +308,6 @@ export class DDPG extends BaseAlgorithm {
     return { actor: zero(this.policy.actorParams.layout.size), critic: zero(this.policy.criticParams.layout.size) };
   }
 
-  /** SB3's off-policy `_dump_logs`. */
-  private dumpLogs(): void {
-    this.recordRolloutAndTime({ 'time/episodes': this.episodeNum });
-    this.logger.dump(this.numTimesteps);
-  }
-
   /** Env i's action: its scaled action `[-1, 1]` mapped to `[low, high]` (SB3's `unscale_action`). */
   private unscale(scaled: Float32Array, i: number): Float32Array {
     const d = this.actionDim;
@@ -416,7 +356,6 @@ export class DDPG extends BaseAlgorithm {
       state: {
         hyperparameters: { ...h, learningRate: scheduleToJson(h.learningRate) },
         actionNoise: this.actionNoise?.getState() ?? null,
-        rollout: { episodeNum: this.episodeNum, collectedSteps: this.collectedSteps, collectedEpisodes: this.collectedEpisodes, inRollout: this.inRollout },
       },
     };
   }

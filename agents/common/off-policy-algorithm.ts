@@ -1,6 +1,7 @@
 import { ReplayBuffer } from '../buffers/replay-buffer.js';
 import { BaseAlgorithm, type AgentEnv, type CommonAgentOptions } from './base-algorithm.js';
 import type { BaseCallback } from './callbacks.js';
+import type { BatchStep } from './env-batch.js';
 
 /** The off-policy loop's settings (SB3's names). */
 export interface OffPolicySettings {
@@ -48,8 +49,8 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
   /** Runs `gradientSteps` updates. */
   protected abstract trainSteps(gradientSteps: number): void;
 
-  /** Called after every vector-env step (SB3's `_on_step`). */
-  protected abstract afterEnvStep(): void;
+  /** Called after every vector-env step (SB3's `_on_step`), with that step (e.g. to reset per-env noise at episode ends). */
+  protected abstract afterEnvStep(step: BatchStep): void;
 
   /** The env action of env `i` from the batched array. */
   protected abstract envActionOf(batched: Int32Array | Float32Array, i: number): unknown;
@@ -88,7 +89,7 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
         this.replayBuffer.add(obs, i * os, next, nextOffset, stored, i * ad, step.rewards[i], step.terminated[i] === 1);
       }
       this.lastObs = Float32Array.from(step.observations);
-      this.afterEnvStep();
+      this.afterEnvStep(step);
       for (let e = 0; e < finished; e++) {
         this.episodeNum += 1;
         if (this.episodeNum % logInterval === 0) this.dumpLogs();
