@@ -7,18 +7,22 @@
  * timed loop includes resets). Target (issue 5): at least 25× PCC-RL's Python simulator, measured there at
  * ≈ 8.7 µs per packet and ≈ 1,650 steps/s on this link.
  *
+ * Then the same link in vector envs (SyncVectorEnv vs WorkerVectorEnv, one worker per core): the env is
+ * expensive per step, so worker threads should pay off once there are cores to spare.
+ *
  * Usage: node dist/benchmarks/congestion.js [--runs N] [--ms M] [--clock wall|cpu] [--check]
  *   --runs   timed runs per measurement (default 5; the median is reported)
  *   --ms     target milliseconds per run (default 400)
  *   --clock  wall (default) or cpu: the process's CPU time, for a machine shared with other work
  *   --check  exit with status 1 if the 25× per-packet target is missed on the at-capacity case
  */
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { AuroraSimulation, Rng, make } from '../envs/index.js';
 import { CongestionControlEnv } from '../envs/congestion/index.js';
 import type { Env } from '../envs/index.js';
 import { machineLine } from './lib/machine-info.js';
 import { median } from './lib/step-throughput.js';
+import { makeVec } from '../envs/vector/make-vec.js';
 
 const LINK = { bandwidth: 300, latency: 0.1, queue: 50, loss: 0 } as const;
 const EPISODE_STEPS = 400;
@@ -159,7 +163,31 @@ function parseArgs(argv: readonly string[]): Options {
   return options;
 }
 
-function main(): void {
+/** Env-steps per second (wall clock) of `numEnvs` copies on the benchmark link, at capacity, action 0. */
+async function measureVector(mode: 'sync' | 'worker', numEnvs: number, runMs: number): Promise<number> {
+  const kwargs = { task: { id: 'bench', ...LINK, initialRate: CASES[0].initialRate } };
+  const workers = Math.min(availableParallelism(), numEnvs);
+  const venv = mode === 'sync' ? await makeVec('CongestionControl-v0', { numEnvs, kwargs }) : await makeVec('CongestionControl-v0', { numEnvs, kwargs, mode, workers });
+  try {
+    const actions = new Float32Array(numEnvs);
+    venv.reset({ seed: 0 });
+    const rates: number[] = [];
+    for (let run = 0; run <= 3; run++) {
+      const start = performance.now();
+      let steps = 0;
+      while (performance.now() - start < runMs) {
+        for (let k = 0; k < 50; k++) venv.step(actions);
+        steps += 50;
+      }
+      if (run > 0) rates.push((steps * numEnvs * 1000) / (performance.now() - start));
+    }
+    return median(rates);
+  } finally {
+    await venv.close();
+  }
+}
+
+async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const clockText = options.clock === 'cpu' ? 'CPU time' : 'wall clock';
   console.log(`# Congestion control (CongestionControl-v0, PCC-RL Aurora port): ${clockText}, median of ${options.runs} runs of ~${options.runMs} ms`);
@@ -186,7 +214,18 @@ function main(): void {
   }
   console.log('');
   console.log(`Target: ≥ ${TARGET_SPEEDUP}× PCC-RL per simulated packet (at capacity, through make): ${missed ? 'MISSED' : 'met'}`);
+  console.log('');
+  const cores = availableParallelism();
+  console.log(`## Vector envs (at capacity, action 0; wall clock, median of 3 runs; workers = min(${cores} cores, envs))`);
+  console.log('');
+  console.log('| envs | sync env-steps/s | worker env-steps/s | worker / sync |');
+  console.log('|---:|---:|---:|---:|');
+  for (const numEnvs of [...new Set([1, cores, 2 * cores])]) {
+    const sync = await measureVector('sync', numEnvs, options.runMs);
+    const worker = await measureVector('worker', numEnvs, options.runMs);
+    console.log(`| ${numEnvs} | ${Math.round(sync).toLocaleString('en-US')} | ${Math.round(worker).toLocaleString('en-US')} | ${(worker / sync).toFixed(2)}× |`);
+  }
   if (options.check && missed) process.exitCode = 1;
 }
 
-main();
+await main();
