@@ -105,6 +105,30 @@ export class MetaLearner {
   }
 
   /**
+   * First-order meta-training of the agent's parameters by Reptile (the RL "MAML" of the suite): each
+   * iteration adapts a copy of θ to one training task for `innerEpisodes` episodes of PPO and moves θ
+   * toward it by `metaStepSize`. Second-order MAML is not used for RL: the PPO loss is not a function of
+   * θ alone (the data depend on θ) and tfjs's tanh/exp second derivatives are inexact (see maml.ts).
+   */
+  async pretrainReptile(options: { tasks: readonly Task[]; iterations: number; innerEpisodes?: number; metaStepSize?: number; innerLr?: number }): Promise<void> {
+    const eps = options.metaStepSize ?? 0.5;
+    if (!(eps > 0 && eps <= 1)) throw new RangeError(`pretrainReptile: metaStepSize must be in (0, 1], got ${eps}`);
+    const theta = this.agent.policy.params.values;
+    for (let it = 0; it < options.iterations; it++) {
+      const task = options.tasks[this.rng.integers(0, options.tasks.length)];
+      const wrapper = this.buildWrapper();
+      wrapper.setTask(task);
+      const inner = this.cloneAgent(wrapper, this.rng.spawnSeed(), options.innerLr ?? 3e-4);
+      await inner.learn({ totalTimesteps: (options.innerEpisodes ?? 4) * this.episodeSteps });
+      const adapted = inner.policy.params.values;
+      for (let i = 0; i < theta.length; i++) theta[i] += eps * (adapted[i] - theta[i]);
+      inner.policy.params.dispose();
+      wrapper.close();
+    }
+    this.agent.policy.params.push();
+  }
+
+  /**
    * Runs `episodes` frozen episodes on `task` in a fresh env (deterministic actions); the embedding,
    * if any, is recomputed from the episodes seen so far. Returns the returns.
    */
@@ -134,7 +158,7 @@ export class MetaLearner {
    * `learningRate` (FLASH: 1e-4); `warmup` frozen episodes first fill the task's buffer (they are part
    * of the trace). The encoder stays frozen. Returns the per-episode returns (of the sampled actions).
    */
-  async adapt(options: { task: Task; episodes: number; seed: number; learningRate?: number; warmup?: number; observer?: StepObserver; context?: readonly EpisodeRecord[] }): Promise<EpisodeTrace & { agent: PPO }> {
+  async adapt(options: { task: Task; episodes: number; seed: number; learningRate?: number; warmup?: number; observer?: StepObserver; context?: readonly EpisodeRecord[] }): Promise<EpisodeTrace & { agent: PPO; embedding: Float32Array }> {
     const wrapper = this.buildWrapper();
     const returns: number[] = [];
     let current = 0;
@@ -161,9 +185,11 @@ export class MetaLearner {
         }
       }
     }
+    // The task vector the agent holds after the frozen warm-up: what similarity-based predictions use.
+    const embedding = Float32Array.from(wrapper.currentEmbedding);
     if (options.episodes > 0) await agent.learn({ totalTimesteps: options.episodes * this.episodeSteps });
     wrapper.close();
-    return { returns, readaptedAt: [], agent };
+    return { returns, readaptedAt: [], agent, embedding };
   }
 
   /**
@@ -208,6 +234,13 @@ export class MetaLearner {
     learner.agent.policy.params.values.set(loaded.policy.params.values);
     learner.agent.policy.params.push();
     return learner;
+  }
+
+  /** The embeddings of the training tasks from the buffers filled during pretraining (empty without an encoder). */
+  trainingEmbeddings(): Float32Array[] {
+    const encoder = this.encoder;
+    if (encoder === undefined) return [];
+    return this.trainingTasks.map((t) => encoder.embed(this.wrapper.bufferOf(t.id).snapshot())).filter((e) => e.some((v) => v !== 0));
   }
 
   private evaluateWith(agent: PPO, task: Task, seed: number): number {
