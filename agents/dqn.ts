@@ -172,6 +172,7 @@ export class DQN extends OffPolicyAlgorithm {
     }
     agent.nCalls = typeof s.nCalls === 'number' ? s.nCalls : 0;
     agent.explorationRate = typeof s.explorationRate === 'number' ? s.explorationRate : agent.explorationRate;
+    agent.restoreOffPolicyState(s);
     agent.restoreBase(contents, options, dir);
     return agent;
   }
@@ -306,6 +307,7 @@ export class DQN extends OffPolicyAlgorithm {
       },
       state: {
         hyperparameters: { ...this.hyperparameters, learningRate: scheduleToJson(this.hyperparameters.learningRate) },
+        ...this.offPolicyState(),
         nCalls: this.nCalls,
         explorationRate: this.explorationRate,
       },

@@ -27,6 +27,8 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
   protected replayBuffer!: ReplayBuffer;
   /** Number of finished episodes during the current `learn` (SB3's `_episode_num`). */
   protected episodeNum = 0;
+  /** Vector-env steps collected since the last update; kept across `learn` calls and checkpoints so a resumed run updates when an uninterrupted one would. */
+  protected stepsSinceUpdate = 0;
   protected abstract readonly settings: OffPolicySettings;
   /** Width of an action as stored in the buffer (1 for Discrete). */
   protected abstract readonly storedActionDim: number;
@@ -71,14 +73,14 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
     const stored = new Float32Array(n * ad);
     const batched = this.allocBatchedActions();
     this.episodeNum = 0;
+    if (this.numTimesteps === 0) this.stepsSinceUpdate = 0;
     callback.onRolloutStart();
-    let collected = 0;
     while (this.numTimesteps < this.totalTimestepsTarget) {
       const obs = this.lastObs as Float32Array;
       this.chooseActions(obs, this.numTimesteps < s.learningStarts, stored, batched);
       const step = env.step((i) => this.envActionOf(batched, i), batched);
       this.numTimesteps += n;
-      collected += 1;
+      this.stepsSinceUpdate += 1;
       if (!callback.step()) break;
       const finished = this.collectEpisodeStats();
       for (let i = 0; i < n; i++) {
@@ -94,9 +96,9 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
         this.episodeNum += 1;
         if (this.episodeNum % logInterval === 0) this.dumpLogs();
       }
-      if (collected >= s.trainFreq) {
+      if (this.stepsSinceUpdate >= s.trainFreq) {
         callback.onRolloutEnd();
-        collected = 0;
+        this.stepsSinceUpdate = 0;
         if (this.numTimesteps > s.learningStarts) {
           const steps = s.gradientSteps >= 0 ? s.gradientSteps : s.trainFreq * n;
           if (steps > 0) this.trainSteps(steps);
@@ -105,6 +107,17 @@ export abstract class OffPolicyAlgorithm extends BaseAlgorithm {
         callback.onRolloutStart();
       }
     }
+  }
+
+  /** The loop's state for a checkpoint (merge into the subclass's `state`). */
+  protected offPolicyState(): Record<string, unknown> {
+    return { stepsSinceUpdate: this.stepsSinceUpdate };
+  }
+
+  /** Restores {@link OffPolicyAlgorithm.offPolicyState}. */
+  protected restoreOffPolicyState(state: Record<string, unknown>): void {
+    const v = state.stepsSinceUpdate;
+    this.stepsSinceUpdate = typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
   }
 
   /** Dumps SB3's `rollout/`, `time/` and `train/` keys. */
