@@ -11,8 +11,8 @@ type OkRecord = RunRecord & { status: 'ok' };
 
 /** `12.3 ± 4.5` (mean ± 95% CI half-width), or `–`. */
 export function formatEstimate(e: Estimate | undefined): string {
-  if (e === undefined) return '–';
-  return e.n > 1 ? `${formatNumber(e.mean)} ± ${formatNumber(e.ci95)}` : formatNumber(e.mean);
+  if (e === undefined || e.mean === null || !Number.isFinite(e.mean)) return '–';
+  return Number.isFinite(e.ci95) && e.ci95 > 0 ? `${formatNumber(e.mean)} ± ${formatNumber(e.ci95)}` : formatNumber(e.mean);
 }
 
 function slug(text: string): string {
@@ -46,12 +46,15 @@ function curvePlots(suite: string, records: readonly OkRecord[], metric: string,
   return plots;
 }
 
-/** A table of every numeric metric of the summary, a row per env and method. */
-function summaryTable(summary: SuiteSummary, metrics?: readonly string[]): Table {
+/** A table of every numeric metric of the summary, a row per env and method, with the number of runs. */
+function summaryTable(summary: SuiteSummary, records: readonly OkRecord[], metrics?: readonly string[]): Table {
   const names = metrics ?? [...new Set(Object.values(summary.results).flatMap((byMethod) => Object.values(byMethod).flatMap((m) => Object.keys(m))))].sort();
   const rows: string[][] = [];
   for (const [env, byMethod] of Object.entries(summary.results)) {
-    for (const [method, byMetric] of Object.entries(byMethod)) rows.push([env, method, ...names.map((n) => formatEstimate(byMetric[n])), String(Math.max(0, ...Object.values(byMetric).map((e) => e.n)))]);
+    for (const [method, byMetric] of Object.entries(byMethod)) {
+      const runs = records.filter((r) => r.run.env === env && r.run.method === method).length;
+      rows.push([env, method, ...names.map((n) => formatEstimate(byMetric[n])), String(runs)]);
+    }
   }
   return { header: ['env', 'method', ...names, 'runs'], rows };
 }
@@ -81,7 +84,7 @@ function throughputSection(summary: SuiteSummary): Section['blocks'] {
 
 function learningSection(summary: SuiteSummary, records: readonly OkRecord[]): Section['blocks'] {
   const plots = curvePlots('learning', records, 'curve', 'env steps', 'evaluation return');
-  const table = summaryTable(summary, ['finalMeanReward', 'bestMeanReward', 'time/fps', 'time/seconds']);
+  const table = summaryTable(summary, records, ['finalMeanReward', 'bestMeanReward', 'time/fps', 'time/seconds']);
   return [
     ...plots.map((plot) => ({ kind: 'plot' as const, plot })),
     { kind: 'text', text: 'finalMeanReward: deterministic policy over 10 evaluation episodes after training; bestMeanReward: best evaluation along the way; mean ± 95% CI over seeds.' },
@@ -112,7 +115,7 @@ function genericSection(summary: SuiteSummary, records: readonly OkRecord[]): Se
     const title = `${summary.suite}: task embeddings, 2-D projection`;
     blocks.push({ kind: 'plot', plot: { file: `${slug(summary.suite)}-embedding.svg`, caption: title, svg: scatterChart({ title, xLabel: 'component 1', yLabel: 'component 2', points, note: 'rings: held-out tasks' }) } });
   }
-  blocks.push({ kind: 'table', table: summaryTable(summary) });
+  blocks.push({ kind: 'table', table: summaryTable(summary, records) });
   return blocks;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { machineLine } from '../lib/machine-info.js';
 import { readResults } from '../runner/results-file.js';
 import { readManifest, RESULTS_FILE, SUITE_FILE } from '../runner/run-suite.js';
+import { SUITES } from '../suites/index.js';
 import { renderHtml, renderMarkdown, type Section } from './document.js';
 import { suiteSection } from './suite-sections.js';
 import { summarize, type SuiteSummary } from './summarize.js';
@@ -28,14 +29,21 @@ export function findSuiteFolders(dir: string): string[] {
   return folders;
 }
 
-/** Summarizes one suite folder and writes its `summary.json`. */
+/**
+ * Summarizes one suite folder and writes its `summary.json`: the suite's own summary when it has one
+ * (adaptation: issue 7's layout with speed-ups and cost prediction), else the generic one; both carry the
+ * failed runs. Returns the generic summary, which the report's tables read.
+ */
 export function writeSummary(folder: string): SuiteSummary {
   const manifest = readManifest(folder);
   const resultsPath = join(folder, RESULTS_FILE);
   const records = existsSync(resultsPath) ? readResults(resultsPath) : [];
   const summary = summarize(manifest.suite, manifest.config, records);
-  writeAtomically(join(folder, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return summary;
+  const own = SUITES[manifest.suite]?.summarize?.(manifest.config, records);
+  const ownObject = own !== null && typeof own === 'object' ? (own as Partial<SuiteSummary>) : undefined;
+  const document = ownObject !== undefined ? { ...ownObject, failed: summary.failed } : summary;
+  writeAtomically(join(folder, 'summary.json'), `${JSON.stringify(document, null, 2)}\n`);
+  return ownObject?.results !== undefined ? { ...summary, results: ownObject.results } : summary;
 }
 
 /**

@@ -4,40 +4,44 @@ import { Piscina } from 'piscina';
 import type { RunOutput } from './types.js';
 import type { UnitTask } from './unit-call.js';
 
-/** Runs units somewhere else than the main thread, `size` at a time. */
+/**
+ * Runs units off the main thread on `size` lanes (a worker thread or a child process each), one run per
+ * lane at a time. The runner picks the lane, so that runs sharing expensive per-process state (a pretrained
+ * model cached by the unit's module) go to the same lane.
+ */
 export interface Executor {
   /** How the runs are spread, for the suite's first line (e.g. `2 worker threads (piscina)`). */
   readonly description: string;
   readonly size: number;
-  run(task: UnitTask): Promise<RunOutput>;
+  run(task: UnitTask, lane: number): Promise<RunOutput>;
   close(): Promise<void>;
 }
 
 const THREAD_ENTRY = new URL('./thread-entry.js', import.meta.url);
 const CHILD_ENTRY = new URL('./child-entry.js', import.meta.url);
 
-/** A piscina pool: one worker thread per run in flight, each run a task. */
+function checkLane(lane: number, size: number): void {
+  if (!Number.isInteger(lane) || lane < 0 || lane >= size) throw new RangeError(`lane must be an integer in [0, ${size}), got ${lane}`);
+}
+
+/** Worker threads from piscina: one single-thread pool per lane, so a lane is always the same thread. */
 export class ThreadExecutor implements Executor {
   readonly description: string;
-  private readonly pool: Piscina<UnitTask, RunOutput>;
+  private readonly pools: Array<Piscina<UnitTask, RunOutput>>;
 
   constructor(readonly size: number) {
-    this.pool = new Piscina({ filename: THREAD_ENTRY.href, minThreads: size, maxThreads: size, concurrentTasksPerWorker: 1, idleTimeout: Infinity });
+    this.pools = Array.from({ length: size }, () => new Piscina({ filename: THREAD_ENTRY.href, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity }));
     this.description = `${size} worker thread${size === 1 ? '' : 's'} (piscina)`;
   }
 
-  run(task: UnitTask): Promise<RunOutput> {
-    return this.pool.run(task);
+  run(task: UnitTask, lane: number): Promise<RunOutput> {
+    checkLane(lane, this.size);
+    return this.pools[lane].run(task);
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all(this.pools.map((pool) => pool.destroy()));
   }
-}
-
-interface Pending {
-  readonly resolve: (output: RunOutput) => void;
-  readonly reject: (error: Error) => void;
 }
 
 interface ChildReply {
@@ -48,51 +52,50 @@ interface ChildReply {
 }
 
 /**
- * Long-lived child processes, one run at a time each. Used when the backend is tfjs-node or
- * tfjs-node-gpu: their native addon cannot be loaded in more than one worker thread of a process ("Module did
- * not self-register", tfjs issues 2079 and 8388), but loads fine once per process. A child that dies fails
- * its run and is replaced.
+ * Long-lived child processes, one per lane. Used when the backend is tfjs-node or tfjs-node-gpu: their
+ * native addon cannot be loaded in more than one worker thread of a process ("Module did not
+ * self-register", tfjs issues 2079 and 8388), but loads fine once per process. A child that dies fails its
+ * run and is replaced by a fresh one.
  */
 export class ProcessExecutor implements Executor {
   readonly description: string;
-  private readonly idle: ChildProcess[] = [];
-  private readonly waiting: Array<(child: ChildProcess) => void> = [];
-  private readonly pending = new Map<number, Pending & { child: ChildProcess }>();
+  private readonly children: ChildProcess[];
+  private readonly pending = new Map<number, { resolve: (output: RunOutput) => void; reject: (error: Error) => void; lane: number }>();
   private nextId = 0;
-  private closed = false;
 
   constructor(
     readonly size: number,
     why: string,
   ) {
     this.description = `${size} child process${size === 1 ? '' : 'es'} (${why})`;
-    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+    this.children = Array.from({ length: size }, (_, lane) => this.spawn(lane));
   }
 
-  async run(task: UnitTask): Promise<RunOutput> {
-    const child = await this.acquire();
+  run(task: UnitTask, lane: number): Promise<RunOutput> {
+    checkLane(lane, this.size);
+    let child = this.children[lane];
+    if (child.exitCode !== null || child.signalCode !== null || !child.connected) child = this.children[lane] = this.spawn(lane);
     const id = this.nextId++;
-    try {
-      return await new Promise<RunOutput>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject, child });
-        child.send({ id, task });
-      });
-    } finally {
-      this.release(child);
-    }
+    return new Promise<RunOutput>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, lane });
+      child.send({ id, task });
+    });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const children = new Set([...this.idle, ...[...this.pending.values()].map((p) => p.child)]);
-    await Promise.all([...children].map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.disconnect();
-    })));
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.disconnect();
+          }),
+      ),
+    );
   }
 
-  private spawn(): ChildProcess {
+  private spawn(lane: number): ChildProcess {
     const child = fork(fileURLToPath(CHILD_ENTRY), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (reply: ChildReply) => {
       const entry = this.pending.get(reply.id);
@@ -103,28 +106,11 @@ export class ProcessExecutor implements Executor {
     });
     child.on('exit', (code, signal) => {
       for (const [id, entry] of this.pending) {
-        if (entry.child !== child) continue;
+        if (entry.lane !== lane) continue;
         this.pending.delete(id);
         entry.reject(new Error(`child process exited (${signal ?? `code ${code}`}) during the run`));
       }
-      const at = this.idle.indexOf(child);
-      if (at >= 0) this.idle.splice(at, 1);
     });
     return child;
-  }
-
-  private acquire(): Promise<ChildProcess> {
-    const child = this.idle.pop();
-    if (child !== undefined) return Promise.resolve(child);
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(child: ChildProcess): void {
-    if (this.closed) return;
-    // A child that died is replaced, so the pool keeps its size.
-    const usable = child.exitCode === null && child.signalCode === null && child.connected ? child : this.spawn();
-    const next = this.waiting.shift();
-    if (next !== undefined) next(usable);
-    else this.idle.push(usable);
   }
 }

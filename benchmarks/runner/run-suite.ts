@@ -5,7 +5,7 @@ import type { Executor } from './executors.js';
 import { SuiteProgress } from './progress.js';
 import { ResultsFile } from './results-file.js';
 import { configHash } from './run-key.js';
-import type { Json, RunRecord, SuiteDefinition } from './types.js';
+import type { Json, RunRecord, RunSpec, SuiteDefinition } from './types.js';
 import { describeError } from './unit-call.js';
 
 /** The file names of a suite's output folder. */
@@ -87,23 +87,35 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
     const how = executor?.description ?? `none (${isolationFor(suite.backend).why})`;
     write?.(`suite ${suite.name}: ${suite.runs.length} runs, ${skipped} already in ${join(options.out, RESULTS_FILE)}, ${pending.length} to run${executor ? ` on ${how}` : ''}\n`);
     const progress = new SuiteProgress(suite.runs.length, skipped, write, options.interactive ?? process.stderr.isTTY === true);
-    const active = executor;
-    await Promise.all(
-      pending.map(async (run) => {
-        const t0 = performance.now();
-        let record: RunRecord;
-        try {
-          const output = await (active as Executor).run({ unit: suite.unit, run });
-          record = { key: run.key, status: 'ok', run, metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
-        } catch (error) {
-          failed += 1;
-          record = { key: run.key, status: 'failed', run, error: describeError(error), wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+    const active = executor as Executor;
+    const runOne = async (run: RunSpec, lane: number): Promise<void> => {
+      const t0 = performance.now();
+      let record: RunRecord;
+      try {
+        const output = await active.run({ unit: suite.unit, run }, lane);
+        record = { key: run.key, status: 'ok', run, metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+      } catch (error) {
+        failed += 1;
+        record = { key: run.key, status: 'failed', run, error: describeError(error), wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+      }
+      results.append(record);
+      progress.finished(record.status === 'ok', record.status === 'ok' ? suite.headline?.(record) : undefined);
+      options.onRunDone?.(record);
+    };
+    // Each lane takes the next group when its own is exhausted; a group (same affinity key) stays on one lane.
+    const groups = groupByAffinity(pending, suite.affinity?.bind(suite));
+    let nextGroup = 0;
+    const lane = async (index: number): Promise<void> => {
+      let current: RunSpec[] = [];
+      for (;;) {
+        if (current.length === 0) {
+          if (nextGroup >= groups.length) return;
+          current = groups[nextGroup++];
         }
-        results.append(record);
-        progress.finished(record.status === 'ok', record.status === 'ok' ? suite.headline?.(record) : undefined);
-        options.onRunDone?.(record);
-      }),
-    );
+        await runOne(current.shift() as RunSpec, index);
+      }
+    };
+    if (pending.length > 0) await Promise.all(Array.from({ length: active.size }, (_, i) => lane(i)));
     const records = suite.runs.map((run) => results.get(run.key) as RunRecord);
     return { records, ran: pending.length, skipped, failed, executor: how, wallSeconds: (performance.now() - started) / 1000 };
   } finally {
@@ -136,4 +148,17 @@ export function readManifest(out: string): SuiteManifest {
   const path = join(out, SUITE_FILE);
   if (!existsSync(path)) throw new Error(`${out} has no ${SUITE_FILE}: not a suite's output folder (flash-gym bench … --out DIR writes one)`);
   return JSON.parse(readFileSync(path, 'utf8')) as SuiteManifest;
+}
+
+/** Runs grouped by affinity key, groups in the order of their first run (no key: a group per run). */
+function groupByAffinity(runs: readonly RunSpec[], affinity: ((run: RunSpec) => string) | undefined): RunSpec[][] {
+  if (affinity === undefined) return runs.map((run) => [run]);
+  const groups = new Map<string, RunSpec[]>();
+  for (const run of runs) {
+    const key = affinity(run);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [run]);
+    else group.push(run);
+  }
+  return [...groups.values()];
 }

@@ -80,6 +80,12 @@ export interface SuiteDefinition {
    * use tfjs. The tfjs-node backends cannot be loaded in several worker threads, which decides the executor.
    */
   readonly backend: string;
+  /**
+   * Runs with the same affinity key go to the same worker, one after another (default: every run on its own,
+   * spread to whichever worker is free). For units that cache costly per-process state, such as a model
+   * pretrained once per (method, seed) and then adapted to many tasks. Results must not depend on it.
+   */
+  affinity?(run: RunSpec): string;
   /** The progress bar's "best" number for a finished run (none: nothing shown). */
   headline?(record: RunRecord & { status: 'ok' }): Headline | undefined;
 }

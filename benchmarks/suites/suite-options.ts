@@ -10,6 +10,10 @@ export interface SuiteOptions {
   readonly steps?: number;
   /** Only configurations whose env id or method contains this text. */
   readonly filter?: string;
+  /** Held-out tasks per env (adaptation; overrides the size's default). */
+  readonly tasks?: number;
+  /** Pretraining iterations (adaptation; overrides the size's default). */
+  readonly iterations?: number;
   /** tfjs backend of the runs (default `cpu`: deterministic and loadable in every worker thread). */
   readonly backend?: string;
 }

@@ -16,6 +16,8 @@ interface BenchFlags {
   out?: string;
   seeds?: number;
   steps?: number;
+  tasks?: number;
+  iterations?: number;
   filter?: string;
   backend?: string;
   isolation?: 'threads' | 'processes';
@@ -35,6 +37,8 @@ export function benchCommand(): Command {
     .option('--out <dir>', 'results folder (default results/<suite>-<quick|full>)')
     .option('--seeds <n>', 'seeds per configuration (overrides the size)', positiveInt)
     .option('--steps <n>', 'training steps per run (learning; overrides the size)', positiveInt)
+    .option('--tasks <n>', 'held-out tasks per env (adaptation; overrides the size)', positiveInt)
+    .option('--iterations <n>', 'pretraining iterations (adaptation; overrides the size)', positiveInt)
     .option('--filter <text>', 'only configurations whose env id or method contains this text')
     .addOption(new Option('--backend <b>', 'TensorFlow.js backend of the runs (default cpu)').choices(['auto', ...BACKEND_PREFERENCE]))
     .addOption(new Option('--isolation <how>', 'force worker threads or child processes (default: by backend)').choices(['threads', 'processes']))
@@ -45,7 +49,7 @@ export function benchCommand(): Command {
       if (flags.quick && flags.full) throw new CliError('give --quick or --full, not both');
       if (SUITES[name] === undefined) throw new CliError(`unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
       const size = flags.full ? 'full' : 'quick';
-      const suite = buildSuite(name, { size, seeds: flags.seeds, steps: flags.steps, filter: flags.filter, backend: flags.backend });
+      const suite = buildSuite(name, { size, seeds: flags.seeds, steps: flags.steps, tasks: flags.tasks, iterations: flags.iterations, filter: flags.filter, backend: flags.backend });
       const out = flags.out ?? join('results', `${name}-${size}`);
       const outcome = await runSuite(suite, { out, workers: flags.workers, isolation: flags.isolation, retryFailed: flags.retryFailed });
       const summary = writeSummary(out);
