@@ -1,3 +1,4 @@
 // flash-gym's public API.
 export * from './envs/index.js';
 export * from './agents/index.js';
+export * from './meta/index.js';
