@@ -37,6 +37,8 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
    * {@link BaseEnv.resetOptionKeys}, then lets the env reset itself ({@link BaseEnv.resetEnv}).
    */
   reset(args: ResetArgs = {}): ResetResult<Obs> {
+    // Validate everything before touching the RNG, so that a rejected reset changes nothing.
+    const options = this.validatedOptions(args.options);
     if (args.seed !== undefined && args.seed !== null) {
       assertValidSeed(args.seed, `${this.envName()}.reset: seed`);
       this.rng = new Rng(args.seed);
@@ -44,7 +46,7 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     } else if (this.rng === undefined) {
       this.rng = new Rng();
     }
-    return this.resetEnv(this.validatedOptions(args.options));
+    return this.resetEnv(options);
   }
 
   /** Validates the action (the env is left unchanged if it is invalid), then steps ({@link BaseEnv.stepEnv}). */

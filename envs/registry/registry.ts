@@ -78,7 +78,7 @@ export interface MakeOptions {
 
 /**
  * Builds a registered env: validates the kwargs against the spec's schema, calls the entry point, then wraps
- * with PassiveEnvChecker, OrderEnforcing and TimeLimit (Gymnasium's `make` order).
+ * with PassiveEnvChecker, TimeLimit and OrderEnforcing (innermost first).
  */
 export function make<Obs = unknown, Act = unknown>(id: string, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
   const envSpec = spec(id);
@@ -95,8 +95,10 @@ export function make<Obs = unknown, Act = unknown>(id: string, kwargs: Record<st
   });
   env.spec = fullSpec;
   if (!(options.disableEnvChecker ?? envSpec.disableEnvChecker)) env = new PassiveEnvChecker(env);
-  if (envSpec.orderEnforce) env = new OrderEnforcing(env);
   if (fullSpec.maxEpisodeSteps !== undefined) env = new TimeLimit(env, fullSpec.maxEpisodeSteps);
+  // Outermost, unlike Gymnasium (which puts TimeLimit outside): OrderEnforcing must see the time limit's
+  // `truncated` to refuse a step after it, as the design asks ("both mean: reset before stepping").
+  if (envSpec.orderEnforce) env = new OrderEnforcing(env);
   return env as Env<Obs, Act>;
 }
 
