@@ -28,3 +28,5 @@ export { MetaLearner } from './procedures.js';
 export type { Conditioning, EncoderSettings, MetaLearnerConfig, EpisodeTrace } from './procedures.js';
 export { DriftDetector } from './drift-detector.js';
 export type { DriftDetectorOptions } from './drift-detector.js';
+export { embeddingPlotSvg, pca2 } from './embedding-plot.js';
+export type { EmbeddedTask } from './embedding-plot.js';
