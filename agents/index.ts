@@ -46,3 +46,5 @@ export { TD3 } from './td3.js';
 export type { TD3Options } from './td3.js';
 export { makeActionNoise, NormalActionNoise, OrnsteinUhlenbeckActionNoise } from './noise.js';
 export type { ActionNoise, ActionNoiseSpec, ActionNoiseState } from './noise.js';
+export { QLearning } from './qlearning.js';
+export type { QLearningOptions } from './qlearning.js';
