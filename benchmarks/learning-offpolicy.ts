@@ -1,0 +1,176 @@
+/**
+ * `node dist/benchmarks/learning-offpolicy.js [flags]`: DDPG/TD3 on Pendulum-v1 and tabular QLearning on
+ * DVFS-v0, against SB3's published figures and the ondemand governor.
+ *
+ * Flags: `--only a,b` (cases: grad-step, throughput, pendulum, dvfs; default all), `--algo ddpg|td3`
+ * (default ddpg), `--net 400,300` (default the zoo's), `--seeds N` (default 3), `--steps N` (Pendulum
+ * budget, default 30000), `--eval-freq N` (default 5000), `--engine auto|typed-array|tfjs`,
+ * `--dvfs-steps N` (default 200000). The other hyperparameters are the zoo's for Pendulum (γ 0.98, buffer
+ * 200k, learning starts 10k, N(0, 0.1) noise, lr 1e-3, batch 256). Prints Markdown with machine, command
+ * and date.
+ */
+import { make, DiscretizeObservation, dvfsTasks, ondemandGovernor, type DvfsTask } from '../envs/index.js';
+import { DDPG, type DDPGOptions } from '../agents/ddpg.js';
+import { TD3 } from '../agents/td3.js';
+import { QLearning } from '../agents/qlearning.js';
+import { EvalCallback } from '../agents/common/callbacks.js';
+import { evaluatePolicy } from '../agents/common/evaluation.js';
+import { machineLine } from './lib/machine-info.js';
+
+interface Flags {
+  only: Set<string>;
+  algo: 'ddpg' | 'td3';
+  net: number[];
+  seeds: number;
+  steps: number;
+  evalFreq: number;
+  engine: 'auto' | 'typed-array' | 'tfjs';
+  dvfsSteps: number;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const cases = ['grad-step', 'throughput', 'pendulum', 'dvfs'];
+  const only = new Set((get('only') ?? cases.join(',')).split(','));
+  for (const o of only) if (!cases.includes(o)) throw new Error(`--only: unknown case "${o}"; allowed: ${cases.join(', ')}`);
+  const num = (name: string, dflt: number) => {
+    const v = Number(get(name) ?? dflt);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${get(name)}`);
+    return v;
+  };
+  const algo = get('algo') ?? 'ddpg';
+  if (algo !== 'ddpg' && algo !== 'td3') throw new Error(`--algo must be ddpg or td3, got ${algo}`);
+  const engine = get('engine') ?? 'auto';
+  if (engine !== 'auto' && engine !== 'typed-array' && engine !== 'tfjs') throw new Error(`--engine must be auto, typed-array or tfjs, got ${engine}`);
+  const net = (get('net') ?? '400,300').split(',').map(Number);
+  if (!net.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--net must be comma-separated positive integers, got ${get('net')}`);
+  return { only, algo, net, seeds: num('seeds', 3), steps: num('steps', 30000), evalFreq: num('eval-freq', 5000), engine, dvfsSteps: num('dvfs-steps', 200000) };
+}
+
+/** The rl-zoo's DDPG/TD3 Pendulum-v1 hyperparameters, in camelCase. */
+function zoo(flags: Flags, seed: number): DDPGOptions {
+  return { seed, gamma: 0.98, bufferSize: 200000, learningStarts: 10000, actionNoise: { type: 'normal', sigma: 0.1 }, learningRate: 1e-3, policyKwargs: { netArch: flags.net }, engine: flags.engine };
+}
+
+function makeAgent(flags: Flags, options: DDPGOptions): DDPG {
+  return flags.algo === 'td3' ? new TD3(make('Pendulum-v1'), options) : new DDPG(make('Pendulum-v1'), options);
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Milliseconds per gradient step at batch 256 on a buffer past learning starts. */
+async function gradStep(flags: Flags): Promise<string[]> {
+  const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000, gradientSteps: 0 });
+  await agent.learn({ totalTimesteps: 1001 });
+  const step = (agent as unknown as { trainSteps(n: number): void }).trainSteps.bind(agent);
+  step(2);
+  const n = 10;
+  const w0 = performance.now();
+  const c0 = cpuSeconds();
+  step(n);
+  const wall = (performance.now() - w0) / n;
+  const cpu = ((cpuSeconds() - c0) * 1000) / n;
+  return [`| one ${flags.algo.toUpperCase()} gradient step, batch 256, [${flags.net}] (${agent.engine}) | ${wall.toFixed(1)} ms wall, ${cpu.toFixed(1)} ms CPU | SB3 ≈ 14.5 ms |`];
+}
+
+/** Env steps per second with updates (after learning starts), one process. */
+async function throughput(flags: Flags): Promise<string[]> {
+  const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000 });
+  await agent.learn({ totalTimesteps: 1000 });
+  const steps = 200;
+  const w0 = performance.now();
+  const c0 = cpuSeconds();
+  await agent.learn({ totalTimesteps: steps, resetNumTimesteps: false });
+  const wall = (performance.now() - w0) / 1000;
+  const cpu = cpuSeconds() - c0;
+  return [`| ${flags.algo.toUpperCase()} Pendulum-v1 training throughput, [${flags.net}] (${agent.engine}) | ${(steps / wall).toFixed(1)} steps/s wall, ${(steps / cpu).toFixed(1)} steps/s per CPU-second | SB3 ≈ 190 (2 threads), 141 (1) |`];
+}
+
+async function pendulum(flags: Flags): Promise<string[]> {
+  const rows: string[] = [];
+  const finals: number[] = [];
+  for (let seed = 0; seed < flags.seeds; seed++) {
+    const agent = makeAgent(flags, zoo(flags, seed));
+    const evalCallback = new EvalCallback(make('Pendulum-v1'), { evalFreq: flags.evalFreq, nEvalEpisodes: 5 });
+    const w0 = performance.now();
+    await agent.learn({ totalTimesteps: flags.steps, callbacks: evalCallback });
+    const wall = (performance.now() - w0) / 1000;
+    const final = evaluatePolicy(agent, make('Pendulum-v1'), { nEvalEpisodes: 10, seed: 10_000 + seed }).meanReward;
+    finals.push(final);
+    const curve = evalCallback.evaluations.map((e) => `${e.timesteps / 1000}k: ${e.meanReward.toFixed(0)}`).join(', ');
+    rows.push(`| ${seed} | ${final.toFixed(1)} | ${Math.max(...evalCallback.evaluations.map((e) => e.meanReward), final).toFixed(1)} | ${(flags.steps / wall).toFixed(0)} | ${curve} |`);
+  }
+  const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
+  return [
+    `### ${flags.algo.toUpperCase()} Pendulum-v1, zoo hyperparameters, [${flags.net}] nets, ${flags.steps} steps (target ≥ −200; SB3 zoo ≈ −152 at 20k)`,
+    '',
+    '| seed | final eval (10 ep.) | best eval | steps/s | eval curve (5 ep. each) |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Mean final eval over ${flags.seeds} seeds: ${mean.toFixed(1)}`,
+    '',
+  ];
+}
+
+async function dvfs(flags: Flags): Promise<string[]> {
+  const bins = [5, 3, 14, 3, 4];
+  const discretize = (task?: DvfsTask) =>
+    new DiscretizeObservation(make('DVFS-v0', task === undefined ? { actionMode: 'absolute', sampleTasks: true } : { actionMode: 'absolute', task }), { bins, low: [0, 0, 0, 0.5, 0.5], high: [1, 1, 1, 1.25, 1.5] });
+  // Held-out tasks: a catalog the agent never trains on (it trains on tasks sampled afresh each episode).
+  const heldOut = dvfsTasks.catalog(20, 2024);
+  const run = (policy: (obs: number, info: Record<string, unknown>, task: DvfsTask) => number) => {
+    let sum = 0;
+    for (const [k, task] of heldOut.entries()) {
+      const env = discretize(task);
+      let { observation, info } = env.reset({ seed: 500 + k });
+      for (let t = 0; t < 200; t++) {
+        const r = env.step(policy(observation, info, task));
+        sum += r.reward / heldOut.length;
+        observation = r.observation;
+        info = r.info;
+      }
+    }
+    return sum;
+  };
+  const governor = ondemandGovernor();
+  const ondemand = run((_o, info, task) => governor.nextLevel({ level: info.level as number, utilization: info.utilization as number }, task.cpu));
+  const nominal = run((_o, _i, task) => task.cpu.nominalLevel);
+  const rows: string[] = [];
+  for (let seed = 0; seed < flags.seeds; seed++) {
+    const agent = new QLearning(discretize(), { seed, learningRate: 0.1, gamma: 0.9, explorationFraction: 0.5 });
+    const c0 = cpuSeconds();
+    await agent.learn({ totalTimesteps: flags.dvfsSteps });
+    const cpu = cpuSeconds() - c0;
+    const q = run((obs) => agent.predict(obs, { deterministic: true }));
+    rows.push(`| ${seed} | ${q.toFixed(2)} | ${ondemand.toFixed(2)} | ${nominal.toFixed(2)} | ${(flags.dvfsSteps / cpu).toFixed(0)} |`);
+  }
+  return [
+    `### QLearning on DVFS-v0 (absolute levels, bins [${bins}]), ${flags.dvfsSteps} steps, 20 held-out tasks × 200 steps`,
+    '',
+    '| seed | QLearning mean return | ondemand | fixed nominal level | training steps/s (CPU) |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const lines = ['## Off-policy agents (DDPG/TD3, QLearning)', '', machineLine(), '', `Command: \`node dist/benchmarks/learning-offpolicy.js ${process.argv.slice(2).join(' ')}\``, ''];
+  const speed: string[] = [];
+  if (flags.only.has('grad-step')) speed.push(...(await gradStep(flags)));
+  if (flags.only.has('throughput')) speed.push(...(await throughput(flags)));
+  if (speed.length > 0) lines.push('| measurement | flash-gym | SB3 2.x (issue 6) |', '|---|---|---|', ...speed, '');
+  if (flags.only.has('pendulum')) lines.push(...(await pendulum(flags)));
+  if (flags.only.has('dvfs')) lines.push(...(await dvfs(flags)));
+  console.log(lines.join('\n'));
+}
+
+await main();
