@@ -99,7 +99,7 @@ export class DQN extends OffPolicyAlgorithm {
     const who = 'DQN';
     assertKnownKeys(who, options, [...HYPERPARAMETER_KEYS, ...COMMON_OPTION_KEYS]);
     const h = { ...DEFAULTS, policyKwargs: {}, ...stripUndefined(options) } as Resolved;
-    assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
+    assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (schedules may decay to 0)');
     positiveInt(who, 'bufferSize', h.bufferSize);
     nonNegativeInt(who, 'learningStarts', h.learningStarts);
     positiveInt(who, 'batchSize', h.batchSize);

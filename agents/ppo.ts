@@ -83,9 +83,9 @@ export class PPO extends BaseAlgorithm {
     const who = 'PPO';
     assertKnownKeys(who, options, [...HYPERPARAMETER_KEYS, ...COMMON_OPTION_KEYS]);
     const h = { ...DEFAULTS, policyKwargs: {}, ...stripUndefined(options) } as Resolved;
-    assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
-    assertSchedule(`${who}: clipRange`, h.clipRange, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
-    if (h.clipRangeVf !== null) assertSchedule(`${who}: clipRangeVf`, h.clipRangeVf, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0 (or null)');
+    assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (schedules may decay to 0)');
+    assertSchedule(`${who}: clipRange`, h.clipRange, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (schedules may decay to 0)');
+    if (h.clipRangeVf !== null) assertSchedule(`${who}: clipRangeVf`, h.clipRangeVf, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (or null)');
     positiveInt(who, 'nSteps', h.nSteps);
     positiveInt(who, 'batchSize', h.batchSize);
     positiveInt(who, 'nEpochs', h.nEpochs);
