@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../envs/index.js';
 import { makeRun, readResults, ResultsFile, runSuite, type RunRecord, type SuiteDefinition } from '../benchmarks/runner/index.js';
-import { randomBaselineSuite, throughputSuite } from '../benchmarks/suites/index.js';
+import { randomBaselineSuite } from '../benchmarks/suites/random-baseline.js';
+import { throughputSuite } from '../benchmarks/suites/throughput.js';
 import { projectRoot } from './helpers/paths.js';
 
 const CLI = join(projectRoot(), 'dist', 'bin', 'flash-gym.js');

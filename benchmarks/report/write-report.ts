@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { machineLine } from '../lib/machine-info.js';
 import { readResults } from '../runner/results-file.js';
 import { readManifest, RESULTS_FILE, SUITE_FILE } from '../runner/run-suite.js';
-import { SUITES } from '../suites/index.js';
+import { loadSuite, SUITES } from '../suites/index.js';
 import { renderHtml, renderMarkdown, type Section } from './document.js';
 import { suiteSection } from './suite-sections.js';
 import { summarize, type SuiteSummary } from './summarize.js';
@@ -34,12 +34,12 @@ export function findSuiteFolders(dir: string): string[] {
  * (adaptation: issue 7's layout with speed-ups and cost prediction), else the generic one; both carry the
  * failed runs. Returns the generic summary, which the report's tables read.
  */
-export function writeSummary(folder: string): SuiteSummary {
+export async function writeSummary(folder: string): Promise<SuiteSummary> {
   const manifest = readManifest(folder);
   const resultsPath = join(folder, RESULTS_FILE);
   const records = existsSync(resultsPath) ? readResults(resultsPath) : [];
   const summary = summarize(manifest.suite, manifest.config, records);
-  const own = SUITES[manifest.suite]?.summarize?.(manifest.config, records);
+  const own = SUITES[manifest.suite] === undefined ? undefined : (await loadSuite(manifest.suite)).summarize?.(manifest.config, records);
   const ownObject = own !== null && typeof own === 'object' ? (own as Partial<SuiteSummary>) : undefined;
   const document = ownObject !== undefined ? { ...ownObject, failed: summary.failed } : summary;
   writeAtomically(join(folder, 'summary.json'), `${JSON.stringify(document, null, 2)}\n`);
@@ -52,11 +52,11 @@ export function writeSummary(folder: string): SuiteSummary {
  * adaptation curves with confidence bands, the embedding projection and throughput bars, whichever the
  * results hold.
  */
-export function writeReport(dir: string): ReportFiles {
+export async function writeReport(dir: string): Promise<ReportFiles> {
   const sections: Section[] = [];
   const summaries: string[] = [];
   for (const folder of findSuiteFolders(dir)) {
-    const summary = writeSummary(folder);
+    const summary = await writeSummary(folder);
     summaries.push(join(folder, 'summary.json'));
     const records = readResults(join(folder, RESULTS_FILE));
     sections.push(suiteSection(summary, records, JSON.stringify(readManifest(folder).config)));

@@ -1,9 +1,7 @@
 import * as agents from '../../agents/index.js';
 import type { AgentEnv, BaseAlgorithm, LoadOptions } from '../../agents/index.js';
 
-/** The algorithm names the command line and the suites accept. */
-export const ALGORITHM_NAMES = ['ppo', 'ddpg', 'td3', 'dqn', 'qlearning'] as const;
-export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
+import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from './algorithm-names.js';
 
 /** The class names `agents/` exports for each algorithm. */
 const EXPORTED_AS: Record<AlgorithmName, string> = { ppo: 'PPO', ddpg: 'DDPG', td3: 'TD3', dqn: 'DQN', qlearning: 'QLearning' };
@@ -12,11 +10,6 @@ const EXPORTED_AS: Record<AlgorithmName, string> = { ppo: 'PPO', ddpg: 'DDPG', t
 export interface AgentClass {
   new (env: AgentEnv, options: Record<string, unknown>): BaseAlgorithm;
   load(dir: string, env?: AgentEnv, options?: LoadOptions): Promise<BaseAlgorithm>;
-}
-
-/** Whether `name` is one of {@link ALGORITHM_NAMES}. */
-export function isAlgorithmName(name: string): name is AlgorithmName {
-  return (ALGORITHM_NAMES as readonly string[]).includes(name);
 }
 
 /**

@@ -5,7 +5,7 @@ import { formatEstimate } from '../../benchmarks/report/suite-sections.js';
 import { defaultWorkers } from '../../benchmarks/runner/choose-executor.js';
 import { runSuite } from '../../benchmarks/runner/run-suite.js';
 import { buildSuite, SUITES } from '../../benchmarks/suites/index.js';
-import { BACKEND_PREFERENCE } from '../../agents/index.js';
+import { BACKEND_CHOICES } from '../lib/backend-choices.js';
 import { CliError } from '../lib/cli-error.js';
 import { positiveInt } from '../lib/parse-flags.js';
 
@@ -40,7 +40,7 @@ export function benchCommand(): Command {
     .option('--tasks <n>', 'held-out tasks per env (adaptation; overrides the size)', positiveInt)
     .option('--iterations <n>', 'pretraining iterations (adaptation; overrides the size)', positiveInt)
     .option('--filter <text>', 'only configurations whose env id or method contains this text')
-    .addOption(new Option('--backend <b>', 'TensorFlow.js backend of the runs (default cpu)').choices(['auto', ...BACKEND_PREFERENCE]))
+    .addOption(new Option('--backend <b>', 'TensorFlow.js backend of the runs (default cpu)').choices([...BACKEND_CHOICES]))
     .addOption(new Option('--isolation <how>', 'force worker threads or child processes (default: by backend)').choices(['threads', 'processes']))
     .option('--retry-failed', 'run again the runs recorded as failed', false)
     .option('--no-report', 'skip writing the report')
@@ -49,10 +49,10 @@ export function benchCommand(): Command {
       if (flags.quick && flags.full) throw new CliError('give --quick or --full, not both');
       if (SUITES[name] === undefined) throw new CliError(`unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
       const size = flags.full ? 'full' : 'quick';
-      const suite = buildSuite(name, { size, seeds: flags.seeds, steps: flags.steps, tasks: flags.tasks, iterations: flags.iterations, filter: flags.filter, backend: flags.backend });
+      const suite = await buildSuite(name, { size, seeds: flags.seeds, steps: flags.steps, tasks: flags.tasks, iterations: flags.iterations, filter: flags.filter, backend: flags.backend });
       const out = flags.out ?? join('results', `${name}-${size}`);
       const outcome = await runSuite(suite, { out, workers: flags.workers, isolation: flags.isolation, retryFailed: flags.retryFailed });
-      const summary = writeSummary(out);
+      const summary = await writeSummary(out);
       console.log(`suite ${name} (${size}): ${outcome.records.length - summary.failed.length} runs ok, ${summary.failed.length} failed; ${outcome.ran} ran now in ${outcome.wallSeconds.toFixed(1)} s on ${outcome.executor}`);
       for (const [env, byMethod] of Object.entries(summary.results)) {
         for (const [method, metrics] of Object.entries(byMethod)) {
@@ -62,7 +62,7 @@ export function benchCommand(): Command {
       }
       for (const f of summary.failed) console.log(`  failed ${f.key}: ${f.error}`);
       if (flags.report) {
-        const files = writeReport(out);
+        const files = await writeReport(out);
         console.log(`report: ${files.markdown} (${files.html}, ${files.plots.length} plots)`);
       }
       if (summary.failed.length > 0) process.exitCode = 1;

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
-import { evaluatePolicy } from '../../agents/index.js';
 import { make } from '../../envs/index.js';
 import { formatNumber } from '../../benchmarks/runner/progress.js';
-import { agentClass } from '../../benchmarks/suites/agent-factory.js';
 import { resolveTaskFlags } from '../lib/env-tasks.js';
 import { jsonObject, nonNegativeInt, positiveInt } from '../lib/parse-flags.js';
 import { latestModelDir, readRunInfo } from '../lib/run-dir.js';
@@ -28,6 +26,9 @@ export function evalCommand(): Command {
     .option('--stochastic', 'sample actions instead of taking the most likely one', false)
     .option('--json', 'print the result as JSON', false)
     .action(async (runDir: string, flags: EvalFlags) => {
+      // Loaded here, not at start-up: TensorFlow.js takes a second to load, which --help need not pay.
+      const { evaluatePolicy } = await import('../../agents/index.js');
+      const { agentClass } = await import('../../benchmarks/suites/agent-factory.js');
       const info = readRunInfo(runDir);
       const task = resolveTaskFlags(info.env, flags.task, flags.taskSeed);
       const kwargs = task === undefined ? info.kwargs : { ...info.kwargs, task };
