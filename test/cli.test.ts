@@ -180,3 +180,25 @@ test('bench runs a suite and writes its summary and report; report rebuilds it; 
   t.deepEqual(errorLines(empty.stderr).length, 1);
   t.regex(empty.stderr, /holds no suite results/);
 });
+
+test('the main job end to end at a small size: bench adaptation writes issue 7\'s summary.json and a report with curves and the embedding plot', async (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, 'adaptation');
+  const bench = await cli(['bench', 'adaptation', '--quick', '--seeds', '1', '--tasks', '2', '--iterations', '2', '--workers', '2', '--out', out]);
+  t.is(bench.status, 0, bench.stderr);
+  t.regex(bench.stderr, /suite adaptation: 11 runs, 0 already in .*, 11 to run on 2 worker threads/);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { suite: string; results: Record<string, Record<string, Record<string, { mean: number }>>>; failed: unknown[] };
+  t.is(summary.suite, 'adaptation');
+  t.deepEqual(summary.failed, []);
+  const methods = summary.results['Autoscaling-v0'];
+  t.deepEqual(Object.keys(methods).sort(), ['flash', 'maml', 'scratch', 'tl', 'tlPlus']);
+  for (const metric of ['zeroShotDegradation', 'episodesToAdapt', 'speedupVsTL', 'sloViolationRate', 'cpuDeficit', 'memDeficit']) t.true(Number.isFinite(methods.flash[metric].mean), metric);
+  t.is(methods.tl.speedupVsTL.mean, 1);
+  const report = readFileSync(join(out, 'report.md'), 'utf8');
+  t.true(report.includes('](plots/adaptation-autoscaling-v0-curve.svg)'));
+  t.true(report.includes('](plots/adaptation-embedding.svg)'));
+  const embedding = readFileSync(join(out, 'plots', 'adaptation-embedding.svg'), 'utf8');
+  // 20 training tasks and the 2 held-out ones (rings).
+  t.is((embedding.match(/<circle /g) ?? []).length, 22);
+  t.is((embedding.match(/fill="white" stroke=/g) ?? []).length, 2);
+});

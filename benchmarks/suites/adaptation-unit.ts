@@ -1,13 +1,16 @@
 import { runAdaptationUnit, type AdaptationMethod, type AdaptationSuiteConfig } from '../adaptation.js';
 import type { Json, RunOutput, RunSpec } from '../runner/types.js';
+import { embeddingRun } from './embedding-unit.js';
 
 /**
  * One run of the `adaptation` suite: a method adapted to one held-out task with one seed, by the
  * adaptation benchmark's own unit (`benchmarks/adaptation.ts`, issue 7). Its module caches the pretrained
  * learner of each (env, method, seed) per process, which is why the suite pins runs of one (env, method,
- * seed) to one worker. The return per episode becomes the adaptation curve.
+ * seed) to one worker. The return per episode becomes the adaptation curve. The `embedding` run of each
+ * env goes to {@link embeddingRun}.
  */
 export async function adaptationRun(run: RunSpec): Promise<RunOutput> {
+  if (run.method === 'embedding') return embeddingRun(run);
   const config = run.params.config as unknown as AdaptationSuiteConfig;
   if (config === null || typeof config !== 'object' || config.suite !== 'adaptation') throw new RangeError('adaptation run: params.config must be an adaptation suite configuration');
   const taskIndex = run.params.taskIndex;

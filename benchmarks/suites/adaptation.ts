@@ -33,6 +33,10 @@ export function adaptationSuite(options: AdaptationSuiteOptions): SuiteDefinitio
   const runs = adaptationUnits(config)
     .filter((u) => matchesFilter(options.filter, u.envId, u.method))
     .map((u) => makeRun({ env: u.envId, method: u.method, task: `heldout-${u.taskIndex}`, seed: u.seed, params: { config: config as unknown as Json, taskIndex: u.taskIndex } }));
+  // One more run per env: the task embeddings of FLASH's learner (seed 0) projected to 2-D, for the report.
+  if (matchesFilter(options.filter, 'flash', 'embedding')) {
+    for (const env of config.envIds) runs.push(makeRun({ env, method: 'embedding', task: 'all', seed: config.seeds[0], params: { config: config as unknown as Json } }));
+  }
   if (runs.length === 0) throw new RangeError(`adaptation suite: no run matches "${options.filter}"; envs ${config.envIds.join(', ')}, methods ${ADAPTATION_METHODS.join(', ')}`);
   return {
     name: 'adaptation',
@@ -57,7 +61,7 @@ export function adaptationSummary(config: { readonly [key: string]: Json }, reco
   const adaptation = config.adaptation as unknown as AdaptationSuiteConfig;
   const results: AdaptationRunResult[] = [];
   for (const r of records) {
-    if (r.status !== 'ok') continue;
+    if (r.status !== 'ok' || !(ADAPTATION_METHODS as readonly string[]).includes(r.run.method)) continue;
     const m = r.metrics;
     const num = (k: string): number => (typeof m[k] === 'number' ? (m[k] as number) : NaN);
     const opt = (k: string): number | undefined => (typeof m[k] === 'number' ? (m[k] as number) : undefined);
