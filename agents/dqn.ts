@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../envs/rng/rng.js';
 import { openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
 import { CheckpointError, tensorOf, type CheckpointContents } from './common/checkpoint.js';
@@ -7,8 +6,13 @@ import { assertSchedule, linearSchedule, scheduleToJson, scheduleValue, type Sch
 import { actionKind } from './common/spaces.js';
 import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegativeInt, positiveInt, stripUndefined } from './common/validate.js';
 import { FastMlp } from './nn/fast-forward.js';
-import { clipByGlobalNorm, FlatAdam } from './nn/flat-adam.js';
-import { buildMlp, mlpForward, type Activation, type Mlp } from './nn/mlp.js';
+import type { AdamState } from './nn/flat-adam.js';
+import { buildMlp, type Activation, type Mlp } from './nn/mlp.js';
+import type { TrainingEngine } from './ddpg.js';
+import { usesTfjsEngine } from './policies/engine-choice.js';
+import type { DqnUpdater } from './policies/dqn-update.js';
+import { HostDqnUpdater } from './policies/dqn-update-host.js';
+import { TfjsDqnUpdater } from './policies/dqn-update-tfjs.js';
 import { ParamLayout } from './nn/param-layout.js';
 import { ParameterVector } from './nn/parameters.js';
 
@@ -49,6 +53,11 @@ export interface DQNOptions extends CommonAgentOptions {
   /** Double DQN target (action chosen by the online network); default false (SB3 has no such option). */
   readonly doubleQ?: boolean;
   readonly policyKwargs?: DQNPolicyKwargs;
+  /**
+   * Where gradient steps run: `typed-array` loops on the host, `tfjs` on the selected backend, or `auto`
+   * (default; see `usesTfjsEngine`): tfjs on node/node-gpu and for large networks on wasm, typed arrays otherwise.
+   */
+  readonly engine?: TrainingEngine;
 }
 
 const DEFAULTS = {
@@ -66,6 +75,7 @@ const DEFAULTS = {
   explorationFinalEps: 0.05,
   maxGradNorm: 10,
   doubleQ: false,
+  engine: 'auto' as TrainingEngine,
 };
 
 type Resolved = typeof DEFAULTS & { policyKwargs: DQNPolicyKwargs };
@@ -82,7 +92,10 @@ export class DQN extends OffPolicyAlgorithm {
   readonly qNet: Mlp;
   readonly params: ParameterVector;
   readonly targetParams: ParameterVector;
-  readonly optimizer: FlatAdam;
+  /** The gradient-step engine, created at the first update (once the backend is known). */
+  private updater: DqnUpdater | undefined;
+  /** Optimizer state restored from a checkpoint, handed to the updater when it is created. */
+  private pendingOptimizer: AdamState | undefined;
   /** Current ε. */
   explorationRate: number;
   protected readonly settings: OffPolicySettings;
@@ -112,6 +125,7 @@ export class DQN extends OffPolicyAlgorithm {
     inRange(who, 'explorationInitialEps', h.explorationInitialEps, 0, 1);
     inRange(who, 'explorationFinalEps', h.explorationFinalEps, 0, 1);
     if (!(h.maxGradNorm > 0)) throw new RangeError(`${who}: maxGradNorm must be > 0, got ${h.maxGradNorm}`);
+    if (!['auto', 'typed-array', 'tfjs'].includes(h.engine)) throw new RangeError(`${who}: engine must be "auto", "typed-array" or "tfjs", got ${JSON.stringify(h.engine)}`);
     if (typeof h.doubleQ !== 'boolean') throw new RangeError(`${who}: doubleQ must be a boolean, got ${String(h.doubleQ)}`);
     const activation = h.policyKwargs.activationFn ?? 'relu';
     if (activation !== 'relu' && activation !== 'tanh') throw new RangeError(`${who}: policyKwargs.activationFn must be "relu" or "tanh", got ${String(activation)}`);
@@ -131,7 +145,6 @@ export class DQN extends OffPolicyAlgorithm {
     );
     this.params = ParameterVector.fromTensors(layout, initial);
     this.targetParams = new ParameterVector(layout, Float32Array.from(this.params.values));
-    this.optimizer = new FlatAdam(layout.size);
     this.fastQ = new FastMlp(this.qNet, layout, this.params.values);
     this.qOut = new Float64Array(Math.max(1, this.numEnvs) * this.nActions);
     this.explorationSchedule = linearSchedule(h.explorationInitialEps, h.explorationFinalEps, Math.max(h.explorationFraction, 1e-12));
@@ -155,7 +168,7 @@ export class DQN extends OffPolicyAlgorithm {
     agent.targetParams.push();
     const step = contents.optimizer.meta.step;
     if (typeof step !== 'number') throw new CheckpointError(`${dir}: optimizer.json has no step count`);
-    agent.optimizer.setState({ step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) });
+    agent.pendingOptimizer = { step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) };
     const b = contents.buffers;
     const meta = b.meta as { pos?: number; full?: boolean };
     if (typeof meta.pos === 'number' && typeof meta.full === 'boolean') {
@@ -236,53 +249,47 @@ export class DQN extends OffPolicyAlgorithm {
   protected trainSteps(gradientSteps: number): void {
     const h = this.hyperparameters;
     const lr = scheduleValue(h.learningRate, this.progressRemaining);
-    const theta = this.params.variable;
-    const target = this.targetParams.variable;
-    const os = this.encoder.size;
-    const layout = this.params.layout;
-    const B = h.batchSize;
-    const oneHot = new Float32Array(B * this.nActions);
+    const updater = this.ensureUpdater();
+    const settings = { learningRate: lr, gamma: h.gamma, maxGradNorm: h.maxGradNorm, doubleQ: h.doubleQ };
     let lossSum = 0;
     for (let g = 0; g < gradientSteps; g++) {
-      const batch = this.replayBuffer.sample(B, this.rng);
-      oneHot.fill(0);
-      for (let b = 0; b < B; b++) oneHot[b * this.nActions + batch.actions[b]] = 1;
-      lossSum += tf.tidy(() => {
-        const obsT = tf.tensor2d(batch.observations, [B, os]);
-        const nextT = tf.tensor2d(batch.nextObservations, [B, os]);
-        const actT = tf.tensor2d(oneHot, [B, this.nActions]);
-        const rewT = tf.tensor1d(batch.rewards);
-        const notDoneT = tf.sub(1, tf.tensor1d(batch.dones));
-        const nextQTarget = mlpForward(this.qNet, layout.split(target), nextT);
-        let nextQ: tf.Tensor1D;
-        if (h.doubleQ) {
-          const nextQOnline = mlpForward(this.qNet, layout.split(theta), nextT);
-          nextQ = tf.sum(tf.mul(nextQTarget, tf.oneHot(tf.argMax(nextQOnline, 1), this.nActions)), 1) as tf.Tensor1D;
-        } else {
-          nextQ = tf.max(nextQTarget, 1) as tf.Tensor1D;
-        }
-        const targetQ = tf.add(rewT, tf.mul(tf.mul(notDoneT, h.gamma), nextQ));
-        const { value, grads } = tf.variableGrads(() => {
-          const q = tf.sum(tf.mul(mlpForward(this.qNet, layout.split(theta), obsT), actT), 1);
-          return huberLoss(q, targetQ);
-        }, [theta]);
-        const { clipped } = clipByGlobalNorm(grads[theta.name] as tf.Tensor1D, h.maxGradNorm);
-        this.optimizer.apply(theta, clipped, lr);
-        return value.dataSync()[0];
-      });
+      const batch = this.replayBuffer.sample(h.batchSize, this.rng);
+      lossSum += updater.step(batch, settings);
     }
-    this.params.pull();
+    updater.syncHost();
     this.nUpdates += gradientSteps;
     this.logger.record('train/learning_rate', lr);
     this.logger.record('train/n_updates', this.nUpdates);
     this.logger.recordMean('train/loss', lossSum / gradientSteps);
   }
 
+  /** The engine gradient steps run on (see {@link DQNOptions.engine}); undefined before the first update. */
+  get engine(): 'typed-array' | 'tfjs' | undefined {
+    return this.updater?.engine;
+  }
+
+  private ensureUpdater(): DqnUpdater {
+    if (this.updater !== undefined) return this.updater;
+    const useTfjs = usesTfjsEngine(this.hyperparameters.engine, this.backend?.name, [this.qNet], this.hyperparameters.batchSize);
+    this.updater = useTfjs ? new TfjsDqnUpdater(this.qNet, this.params, this.targetParams) : new HostDqnUpdater(this.qNet, this.params, this.targetParams);
+    if (this.pendingOptimizer !== undefined) this.updater.setOptimizerState(this.pendingOptimizer);
+    this.pendingOptimizer = undefined;
+    return this.updater;
+  }
+
+  /** Adam's state now (zeros before the first update). */
+  private optimizerState(): AdamState {
+    if (this.updater !== undefined) return this.updater.optimizerState();
+    if (this.pendingOptimizer !== undefined) return this.pendingOptimizer;
+    const size = this.params.layout.size;
+    return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+  }
+
   protected checkpointContents(): CheckpointContents {
-    this.params.pull();
+    this.updater?.syncHost();
     this.targetParams.pull();
     const layout = this.params.layout;
-    const adam = this.optimizer.getState();
+    const adam = this.optimizerState();
     const rb = this.replayBuffer.getState();
     const os = this.encoder.size;
     const n = rb.rewards.length;
@@ -294,7 +301,7 @@ export class DQN extends OffPolicyAlgorithm {
           { name: 'q_target/theta', shape: [layout.size], values: this.targetParams.values },
         ],
       },
-      optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: this.optimizer.beta1, beta2: this.optimizer.beta2, eps: this.optimizer.eps }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
+      optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
       buffers: {
         meta: { pos: rb.pos, full: rb.full },
         tensors: [
@@ -313,14 +320,6 @@ export class DQN extends OffPolicyAlgorithm {
       },
     };
   }
-}
-
-/** SB3's `F.smooth_l1_loss` (Huber with δ = 1), averaged over the batch. */
-function huberLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const diff = tf.abs(tf.sub(pred, target));
-  const quadratic = tf.minimum(diff, 1);
-  // 0.5·q² + (|d| − q): equals 0.5 d² for |d| ≤ 1 and |d| − 0.5 beyond.
-  return tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(diff, quadratic))) as tf.Scalar;
 }
 
 function argmax(values: ArrayLike<number>, offset: number, n: number): number {

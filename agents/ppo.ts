@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../envs/rng/rng.js';
 import { Box } from '../envs/spaces/box.js';
 import { RolloutBuffer } from './buffers/rollout-buffer.js';
@@ -8,8 +7,13 @@ import { CheckpointError, tensorOf, type CheckpointContents } from './common/che
 import { assertSchedule, scheduleToJson, scheduleValue, type Schedule } from './common/schedules.js';
 import { actionKind, type ActionKind } from './common/spaces.js';
 import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegative, positiveInt, stripUndefined } from './common/validate.js';
-import { clipByGlobalNorm, FlatAdam } from './nn/flat-adam.js';
+import type { AdamState } from './nn/flat-adam.js';
+import type { TrainingEngine } from './ddpg.js';
 import { ActorCriticPolicy, type ActorCriticPolicyKwargs } from './policies/actor-critic.js';
+import { usesTfjsEngine } from './policies/engine-choice.js';
+import type { PpoUpdater } from './policies/ppo-update.js';
+import { HostPpoUpdater } from './policies/ppo-update-host.js';
+import { TfjsPpoUpdater } from './policies/ppo-update-tfjs.js';
 
 /** PPO's hyperparameters: SB3's names in camelCase, with SB3's defaults. */
 export interface PPOOptions extends CommonAgentOptions {
@@ -34,6 +38,13 @@ export interface PPOOptions extends CommonAgentOptions {
   /** Stop an update's epochs early when the approximate KL exceeds 1.5 × targetKl; default none. */
   readonly targetKl?: number | null;
   readonly policyKwargs?: ActorCriticPolicyKwargs;
+  /**
+   * Where minibatch updates run: `typed-array` (hand-written forward/backward loops on the host parameters),
+   * `tfjs` (autodiff on the selected backend) or `auto` (default; see `usesTfjsEngine`): tfjs on the native
+   * backends (node, node-gpu) and for large networks, typed arrays for small networks on cpu and wasm.
+   * Both engines compute the same loss, gradient and Adam step (float64 vs float32 arithmetic aside).
+   */
+  readonly engine?: TrainingEngine;
 }
 
 type Resolved = Required<Omit<PPOOptions, keyof CommonAgentOptions | 'clipRangeVf' | 'targetKl' | 'policyKwargs'>> & {
@@ -56,6 +67,7 @@ const DEFAULTS = {
   vfCoef: 0.5,
   maxGradNorm: 0.5,
   targetKl: null,
+  engine: 'auto',
 } as const;
 
 const HYPERPARAMETER_KEYS = [...Object.keys(DEFAULTS), 'policyKwargs'];
@@ -66,15 +78,19 @@ const HYPERPARAMETER_KEYS = [...Object.keys(DEFAULTS), 'policyKwargs'];
  * global-norm gradient clipping, Adam (ε = 1e-5), schedules, vector envs, and truncated episodes
  * bootstrapped with `γ·V(final observation)`.
  *
- * Speed: acting and value estimates run on typed-array loops; each minibatch update is one tfjs gradient
- * of a flat parameter vector plus a fused Adam step, so the op count does not grow with the depth.
+ * Speed: acting and value estimates run on typed-array loops; minibatch updates run on the engine
+ * `engine` picks: hand-written typed-array forward/backward passes with a host Adam, or one tfjs gradient
+ * of the flat parameter vector plus a fused Adam step.
  */
 export class PPO extends BaseAlgorithm {
   readonly algorithmName = 'PPO';
   readonly checkpointPoint = 'rollout' as const;
   readonly hyperparameters: Readonly<Resolved>;
   readonly policy: ActorCriticPolicy;
-  readonly optimizer: FlatAdam;
+  /** The minibatch-update engine, created at the first update (once the backend is known). */
+  private updater: PpoUpdater | undefined;
+  /** Optimizer state restored from a checkpoint, handed to the updater when it is created. */
+  private pendingOptimizer: AdamState | undefined;
   private readonly action: ActionKind;
   private readonly buffer: RolloutBuffer;
 
@@ -96,12 +112,12 @@ export class PPO extends BaseAlgorithm {
     nonNegative(who, 'vfCoef', h.vfCoef);
     if (!(h.maxGradNorm > 0)) throw new RangeError(`${who}: maxGradNorm must be > 0, got ${h.maxGradNorm}`);
     if (h.targetKl !== null && !(h.targetKl > 0)) throw new RangeError(`${who}: targetKl must be > 0 or null, got ${h.targetKl}`);
+    if (!['auto', 'typed-array', 'tfjs'].includes(h.engine)) throw new RangeError(`${who}: engine must be "auto", "typed-array" or "tfjs", got ${JSON.stringify(h.engine)}`);
     this.hyperparameters = Object.freeze(h);
     this.action = actionKind(this.actionSpace, who, ['discrete', 'box']);
     // Weight init draws from a child of the agent's RNG, so later draws do not depend on the network size.
     const initRng = new Rng(this.rng.spawnSeed());
     this.policy = new ActorCriticPolicy(this.encoder.size, this.action, h.policyKwargs, initRng, Math.max(this.numEnvs, 1));
-    this.optimizer = new FlatAdam(this.policy.params.layout.size, { eps: 1e-5 });
     this.buffer = new RolloutBuffer(h.nSteps, this.numEnvs, this.encoder.size, this.actionDim);
   }
 
@@ -120,8 +136,8 @@ export class PPO extends BaseAlgorithm {
     agent.policy.params.push();
     const step = contents.optimizer.meta.step;
     if (typeof step !== 'number') throw new CheckpointError(`${dir}: optimizer.json has no step count`);
-    const size = agent.optimizer.size;
-    agent.optimizer.setState({ step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) });
+    const size = agent.policy.params.layout.size;
+    agent.pendingOptimizer = { step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) };
     agent.restoreBase(contents, options, dir);
     return agent;
   }
@@ -226,20 +242,22 @@ export class PPO extends BaseAlgorithm {
     const lr = scheduleValue(h.learningRate, progress);
     const clip = scheduleValue(h.clipRange, progress);
     const clipVf = h.clipRangeVf === null ? null : scheduleValue(h.clipRangeVf, progress);
+    const settings = { learningRate: lr, clipRange: clip, clipRangeVf: clipVf, entCoef: h.entCoef, vfCoef: h.vfCoef, maxGradNorm: h.maxGradNorm, targetKl: h.targetKl };
+    const updater = this.ensureUpdater();
     const buf = this.buffer;
     const indices = buf.validIndices();
     const os = this.encoder.size;
     const d = this.actionDim;
-    const theta = this.policy.params.variable;
-    const oneHot = this.action.kind === 'discrete';
-    const actWidth = oneHot ? (this.action as { n: number }).n : d;
     const B = Math.min(h.batchSize, indices.length);
-    const mbObs = new Float32Array(B * os);
-    const mbAct = new Float32Array(B * actWidth);
-    const mbAdv = new Float32Array(B);
-    const mbRet = new Float32Array(B);
-    const mbOldLp = new Float32Array(B);
-    const mbOldV = new Float32Array(B);
+    const mb = {
+      size: 0,
+      observations: new Float32Array(B * os),
+      actions: new Float32Array(B * d),
+      advantages: new Float32Array(B),
+      returns: new Float32Array(B),
+      oldLogProbs: new Float32Array(B),
+      oldValues: new Float32Array(B),
+    };
     const pgLosses: number[] = [];
     const valueLosses: number[] = [];
     const entropyLosses: number[] = [];
@@ -251,70 +269,29 @@ export class PPO extends BaseAlgorithm {
       this.rng.shuffle(indices);
       for (let start = 0; start < indices.length; start += h.batchSize) {
         const size = Math.min(h.batchSize, indices.length - start);
-        mbAct.fill(0);
+        mb.size = size;
         let advMean = 0;
         for (let b = 0; b < size; b++) {
           const k = indices[start + b];
-          mbObs.set(buf.observations.subarray(k * os, (k + 1) * os), b * os);
-          if (oneHot) mbAct[b * actWidth + buf.actions[k]] = 1;
-          else mbAct.set(buf.actions.subarray(k * d, (k + 1) * d), b * d);
-          mbAdv[b] = buf.advantages[k];
+          mb.observations.set(buf.observations.subarray(k * os, (k + 1) * os), b * os);
+          mb.actions.set(buf.actions.subarray(k * d, (k + 1) * d), b * d);
+          mb.advantages[b] = buf.advantages[k];
           advMean += buf.advantages[k];
-          mbRet[b] = buf.returns[k];
-          mbOldLp[b] = buf.logProbs[k];
-          mbOldV[b] = buf.values[k];
+          mb.returns[b] = buf.returns[k];
+          mb.oldLogProbs[b] = buf.logProbs[k];
+          mb.oldValues[b] = buf.values[k];
         }
         if (h.normalizeAdvantage && size > 1) {
           // torch's std() is the unbiased one.
           advMean /= size;
           let v = 0;
-          for (let b = 0; b < size; b++) v += (mbAdv[b] - advMean) ** 2;
+          for (let b = 0; b < size; b++) v += (mb.advantages[b] - advMean) ** 2;
           const std = Math.sqrt(v / (size - 1));
-          for (let b = 0; b < size; b++) mbAdv[b] = (mbAdv[b] - advMean) / (std + 1e-8);
+          for (let b = 0; b < size; b++) mb.advantages[b] = (mb.advantages[b] - advMean) / (std + 1e-8);
         }
-        const stats = tf.tidy(() => {
-          const obsT = tf.tensor2d(mbObs.subarray(0, size * os), [size, os]);
-          const actT = tf.tensor2d(mbAct.subarray(0, size * actWidth), [size, actWidth]);
-          const advT = tf.tensor1d(mbAdv.subarray(0, size));
-          const retT = tf.tensor1d(mbRet.subarray(0, size));
-          const oldLpT = tf.tensor1d(mbOldLp.subarray(0, size));
-          const oldVT = tf.tensor1d(mbOldV.subarray(0, size));
-          let report: tf.Tensor | undefined;
-          const { value: loss, grads } = tf.variableGrads(() => {
-            const { logProb, entropy, values } = this.policy.evaluateActions(theta, obsT, actT);
-            const logRatio = tf.sub(logProb, oldLpT);
-            const ratio = tf.exp(logRatio);
-            const pgLoss = tf.neg(tf.mean(tf.minimum(tf.mul(advT, ratio), tf.mul(advT, tf.clipByValue(ratio, 1 - clip, 1 + clip)))));
-            const valuesPred = clipVf === null ? values : tf.add(oldVT, tf.clipByValue(tf.sub(values, oldVT), -clipVf, clipVf));
-            const valueLoss = tf.mean(tf.square(tf.sub(retT, valuesPred)));
-            const entropyLoss = tf.neg(tf.mean(entropy));
-            // Kept past variableGrads' inner tidy: [pg, value, entropy losses, then log-ratios].
-            report = tf.keep(tf.concat([tf.stack([pgLoss, valueLoss, entropyLoss]), logRatio]));
-            return tf.add(tf.add(pgLoss, tf.mul(entropyLoss, h.entCoef)), tf.mul(valueLoss, h.vfCoef)) as tf.Scalar;
-          }, [theta]);
-          const values = (report as tf.Tensor).dataSync();
-          (report as tf.Tensor).dispose();
-          let kl = 0;
-          let clipped = 0;
-          for (let b = 0; b < size; b++) {
-            const lr_ = values[3 + b];
-            const ratio = Math.exp(lr_);
-            kl += ratio - 1 - lr_;
-            if (Math.abs(ratio - 1) > clip) clipped += 1;
-          }
-          kl /= size;
-          const result = { pg: values[0], vf: values[1], ent: values[2], kl, clipFrac: clipped / size, loss: 0, stop: false };
-          if (h.targetKl !== null && kl > 1.5 * h.targetKl) {
-            result.stop = true;
-            return result;
-          }
-          const { clipped: g } = clipByGlobalNorm(grads[theta.name] as tf.Tensor1D, h.maxGradNorm);
-          this.optimizer.apply(theta, g, lr);
-          result.loss = loss.dataSync()[0];
-          return result;
-        });
+        const stats = updater.step(mb, settings);
         approxKls.push(stats.kl);
-        if (stats.stop) {
+        if (stats.stopped) {
           continueTraining = false;
           if (this.verbose >= 1) console.log(`Early stopping at step ${epoch} due to reaching max kl: ${stats.kl.toFixed(2)}`);
           break;
@@ -327,7 +304,7 @@ export class PPO extends BaseAlgorithm {
       }
       this.nUpdates += 1;
     }
-    this.policy.params.pull();
+    updater.syncHost();
     const l = this.logger;
     l.record('train/entropy_loss', mean(entropyLosses));
     l.record('train/policy_gradient_loss', mean(pgLosses));
@@ -344,10 +321,32 @@ export class PPO extends BaseAlgorithm {
     if (clipVf !== null) l.record('train/clip_range_vf', clipVf);
   }
 
+  /** The engine minibatch updates run on (see {@link PPOOptions.engine}); undefined before the first update. */
+  get engine(): 'typed-array' | 'tfjs' | undefined {
+    return this.updater?.engine;
+  }
+
+  private ensureUpdater(): PpoUpdater {
+    if (this.updater !== undefined) return this.updater;
+    const nets = [this.policy.pi, this.policy.vf];
+    this.updater = usesTfjsEngine(this.hyperparameters.engine, this.backend?.name, nets, this.hyperparameters.batchSize) ? new TfjsPpoUpdater(this.policy) : new HostPpoUpdater(this.policy);
+    if (this.pendingOptimizer !== undefined) this.updater.setOptimizerState(this.pendingOptimizer);
+    this.pendingOptimizer = undefined;
+    return this.updater;
+  }
+
+  /** Adam's state now (zeros before the first update). */
+  private optimizerState(): AdamState {
+    if (this.updater !== undefined) return this.updater.optimizerState();
+    if (this.pendingOptimizer !== undefined) return this.pendingOptimizer;
+    const size = this.policy.params.layout.size;
+    return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+  }
+
   protected checkpointContents(): CheckpointContents {
-    this.policy.params.pull();
+    this.updater?.syncHost();
     const layout = this.policy.params.layout;
-    const adam = this.optimizer.getState();
+    const adam = this.optimizerState();
     const h = this.hyperparameters;
     return {
       model: {
@@ -356,7 +355,7 @@ export class PPO extends BaseAlgorithm {
         },
         tensors: [{ name: 'policy/theta', shape: [layout.size], values: this.policy.params.values }],
       },
-      optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: this.optimizer.beta1, beta2: this.optimizer.beta2, eps: this.optimizer.eps }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
+      optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: 0.9, beta2: 0.999, eps: 1e-5 }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
       buffers: { meta: {}, tensors: [] },
       state: {
         hyperparameters: {
