@@ -29,7 +29,7 @@ import { congestionTasks } from '../envs/congestion/index.js';
 import '../envs/index.js';
 import type { Info } from '../envs/core/env.js';
 import type { Task, TaskDistribution } from '../envs/tasks/task.js';
-import { MetaLearner, type Conditioning, type EncoderSettings } from '../meta/procedures.js';
+import { MetaLearner, type Conditioning, type EncoderObjective, type EncoderSettings } from '../meta/procedures.js';
 import { maxSimilarity, spearman } from '../meta/similarity.js';
 
 /** The methods compared. */
@@ -52,6 +52,10 @@ export interface AdaptationSuiteConfig {
   readonly adaptLr: number;
   readonly scratchLr: number;
   readonly encoder: EncoderSettings;
+  /** How FLASH's encoder is trained while pretraining (default `endToEnd`). */
+  readonly encoderObjective?: EncoderObjective;
+  /** Self-supervised steps per pretraining iteration (with `selfSupervised` or `both`). */
+  readonly selfSupervisedSteps?: number;
 }
 
 /** The quick (well under 10 minutes on 2 cores) and full presets. */
@@ -65,13 +69,18 @@ export function adaptationPreset(preset: 'quick' | 'full'): AdaptationSuiteConfi
     catalogSize: quick ? 60 : 250,
     trainTasks: quick ? 40 : 200,
     heldOutTasks: 20,
-    pretrainIterations: quick ? 40 : 200,
-    reptileIterations: quick ? 16 : 60,
+    // 40 iterations (4,000 steps) left every method's deterministic policy at one constant action
+    // ("add a replica") on every task, so all methods scored the same; by 300 the policy reacts to its
+    // observation (see the report of issue 7's second meta part).
+    pretrainIterations: quick ? 300 : 1000,
+    reptileIterations: quick ? 40 : 150,
     warmupEpisodes: 2,
     adaptEpisodes: quick ? 6 : 20,
     adaptLr: 1e-4,
     scratchLr: 3e-4,
-    encoder: { kind: 'gru', hiddenSize: 16, embeddingSize: 8, maxSteps: 16 },
+    encoder: { kind: 'gru', hiddenSize: 16, embeddingSize: 8, maxSteps: 16, activation: 'tanh' },
+    encoderObjective: 'both',
+    selfSupervisedSteps: 2,
   };
 }
 
@@ -128,7 +137,7 @@ function pretrained(config: AdaptationSuiteConfig, envId: string, method: Adapta
   if (entry === undefined) {
     entry = (async () => {
       const { train } = suiteTasks(config, envId);
-      const learner = MetaLearner.create({ envId, conditioning: CONDITIONING[method], encoder: config.encoder, seed }, train);
+      const learner = MetaLearner.create({ envId, conditioning: CONDITIONING[method], encoder: config.encoder, encoderObjective: config.encoderObjective, selfSupervisedSteps: config.selfSupervisedSteps, seed }, train);
       if (method === 'maml') await learner.pretrainReptile({ tasks: train, iterations: config.reptileIterations });
       else if (method !== 'scratch') await learner.pretrain({ tasks: train, iterations: config.pretrainIterations });
       // Reference: the pretrained policy on a few training tasks, measured like the zero-shot return.

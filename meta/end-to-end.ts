@@ -91,10 +91,19 @@ export class EndToEndEncoderTrainer {
 
   /** One encoder update on the wrapper's log (which is drained); returns the loss, or NaN without steps. */
   update(wrapper: TaskConditioningWrapper): number {
-    const log = wrapper.drainLog();
+    const loss = this.updateOn(wrapper.drainLog(), wrapper.features.observationSize);
+    wrapper.refreshEmbedding();
+    return loss;
+  }
+
+  /**
+   * One encoder update on a drained log whose steps have `observationSize` observation features; the
+   * caller refreshes its wrapper's embedding. Returns the loss, or NaN when no step has a context.
+   */
+  updateOn(log: TransitionLog, observationSize: number): number {
     const n = log.steps.length;
     if (n === 0) return NaN;
-    const o = wrapper.features.observationSize;
+    const o = observationSize;
     const e = this.encoder.embeddingSize;
     const width = o + e;
     const usedContexts = [...new Set(log.steps.map((s) => s.context))];
@@ -125,7 +134,6 @@ export class EndToEndEncoderTrainer {
       return value.dataSync()[0];
     });
     this.encoder.params.pull();
-    wrapper.refreshEmbedding();
     return loss;
   }
 }

@@ -12,6 +12,7 @@ import { fingerprintEmbedding, learnedEmbedding, type EmbeddingSource } from './
 import { EndToEndEncoderTrainer, ppoInputLoss } from './end-to-end.js';
 import type { DriftDetector } from './drift-detector.js';
 import type { EpisodeRecord } from './episode-buffer.js';
+import { SelfSupervisedEncoderTrainer, type SelfSupervisedOptions } from './self-supervised.js';
 
 /** What the agent is conditioned on: a learned embedding (FLASH), the task's fingerprint (TL+), or nothing (TL, scratch, MAML). */
 export type Conditioning = 'embedding' | 'fingerprint' | 'none';
@@ -28,6 +29,16 @@ export interface MetaLearnerConfig {
   readonly encoder?: EncoderSettings;
   /** Learning rate of the encoder's end-to-end updates (default 3e-4). */
   readonly encoderLr?: number;
+  /**
+   * How the encoder is trained while pretraining: through PPO's loss (`endToEnd`, FLASH/AWARE, the
+   * default), by predicting reward and next observation (`selfSupervised`, see self-supervised.ts), or
+   * by both after every PPO update (`both`).
+   */
+  readonly encoderObjective?: EncoderObjective;
+  /** Self-supervised gradient steps per pretraining iteration (default 8). */
+  readonly selfSupervisedSteps?: number;
+  /** Settings of the self-supervised transition model. */
+  readonly selfSupervised?: SelfSupervisedOptions;
   /** Episodes kept per task (default 8). */
   readonly bufferCapacity?: number;
   /** The agent's hyperparameters for pretraining (PPO; nSteps is set from episodesPerUpdate). */
@@ -36,6 +47,9 @@ export interface MetaLearnerConfig {
   readonly episodesPerUpdate?: number;
   readonly seed: number;
 }
+
+/** How a {@link MetaLearner}'s encoder is trained during pretraining. */
+export type EncoderObjective = 'endToEnd' | 'selfSupervised' | 'both';
 
 /** What `adapt` and `serve` report, per episode. */
 export interface EpisodeTrace {
@@ -84,6 +98,7 @@ export class MetaLearner {
 
   /** A new, untrained learner; `trainingTasks` fix the fingerprint's standardization (TL+). */
   static create(config: MetaLearnerConfig, trainingTasks: readonly Task[]): MetaLearner {
+    if (config.encoderObjective !== undefined && !['endToEnd', 'selfSupervised', 'both'].includes(config.encoderObjective)) throw new RangeError(`MetaLearner: encoderObjective must be "endToEnd", "selfSupervised" or "both", got ${String(config.encoderObjective)}`);
     if (!['embedding', 'fingerprint', 'none'].includes(config.conditioning)) throw new RangeError(`MetaLearner: conditioning must be "embedding", "fingerprint" or "none", got ${String(config.conditioning)}`);
     if (trainingTasks.length === 0) throw new RangeError('MetaLearner: needs at least one training task');
     return new MetaLearner(config, trainingTasks);
@@ -93,15 +108,33 @@ export class MetaLearner {
   async pretrain(options: { tasks: readonly Task[]; iterations: number }): Promise<void> {
     if (options.tasks.length === 0) throw new RangeError('pretrain: tasks is empty');
     const per = this.config.episodesPerUpdate ?? 2;
-    const trainer = this.encoder === undefined ? undefined : new EndToEndEncoderTrainer(this.encoder, ppoInputLoss(this.agent), this.config.encoderLr ?? 3e-4);
-    this.wrapper.logging = trainer !== undefined;
-    for (let it = 0; it < options.iterations; it++) {
-      this.wrapper.setTask(options.tasks[this.rng.integers(0, options.tasks.length)]);
-      await this.agent.learn({ totalTimesteps: per * this.episodeSteps, resetNumTimesteps: false });
-      trainer?.update(this.wrapper);
+    const objective = this.config.encoderObjective ?? 'endToEnd';
+    const encoder = this.encoder;
+    const endToEnd = encoder !== undefined && objective !== 'selfSupervised' ? new EndToEndEncoderTrainer(encoder, ppoInputLoss(this.agent), this.config.encoderLr ?? 3e-4) : undefined;
+    const selfSupervised = encoder !== undefined && objective !== 'endToEnd' ? this.selfSupervisedTrainer(encoder) : undefined;
+    const ssSteps = this.config.selfSupervisedSteps ?? 8;
+    this.wrapper.logging = encoder !== undefined;
+    try {
+      for (let it = 0; it < options.iterations; it++) {
+        this.wrapper.setTask(options.tasks[this.rng.integers(0, options.tasks.length)]);
+        await this.agent.learn({ totalTimesteps: per * this.episodeSteps, resetNumTimesteps: false });
+        if (encoder === undefined) continue;
+        const log = this.wrapper.drainLog();
+        endToEnd?.updateOn(log, this.wrapper.features.observationSize);
+        selfSupervised?.update(log, ssSteps);
+        this.wrapper.refreshEmbedding();
+      }
+    } finally {
+      selfSupervised?.dispose();
+      this.wrapper.logging = false;
+      this.wrapper.drainLog();
     }
-    this.wrapper.logging = false;
-    this.wrapper.drainLog();
+  }
+
+  private selfSupervisedTrainer(encoder: TaskEncoder): SelfSupervisedEncoderTrainer {
+    const objective = this.config.encoderObjective;
+    if (objective !== undefined && !['endToEnd', 'selfSupervised', 'both'].includes(objective)) throw new RangeError(`MetaLearner: encoderObjective must be "endToEnd", "selfSupervised" or "both", got ${String(objective)}`);
+    return new SelfSupervisedEncoderTrainer(encoder, this.wrapper.features, { seed: this.config.seed, ...(this.config.selfSupervised ?? {}) });
   }
 
   /**

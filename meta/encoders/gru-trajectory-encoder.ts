@@ -4,7 +4,7 @@ import { ParamLayout } from '../../agents/nn/param-layout.js';
 import { ParameterVector } from '../../agents/nn/parameters.js';
 import type { Rng } from '../../envs/rng/rng.js';
 import type { EpisodeRecord } from '../episode-buffer.js';
-import { embedWith, poolingMatrix, positiveSetting, strideSteps, type GruEncoderConfig, type TaskEncoder } from './task-encoder.js';
+import { applyEmbeddingActivation, embeddingActivation, embedWith, poolingMatrix, positiveSetting, strideSteps, type GruEncoderConfig, type TaskEncoder } from './task-encoder.js';
 
 /**
  * FLASH/AWARE's meta-learner, run over time (their code runs it over the feature index): each episode
@@ -30,6 +30,7 @@ export class GruTrajectoryEncoder implements TaskEncoder {
       layers: positiveSetting(who, 'layers', config.layers ?? 2),
       embeddingSize: positiveSetting(who, 'embeddingSize', config.embeddingSize ?? 32),
       maxSteps: positiveSetting(who, 'maxSteps', config.maxSteps ?? 64),
+      activation: embeddingActivation(who, config.activation),
     };
     this.embeddingSize = this.config.embeddingSize;
     this.inputSize = this.config.observationSize + this.config.actionSize + 1;
@@ -87,7 +88,7 @@ export class GruTrajectoryEncoder implements TaskEncoder {
       layerInput = tf.stack(outputs, 1) as tf.Tensor3D;
     }
     const pooled = tf.matMul(pool, h); // [contexts, H]
-    const embedding = tf.relu(tf.add(tf.matMul(pooled, p['proj/kernel'] as tf.Tensor2D), p['proj/bias']));
+    const embedding = applyEmbeddingActivation(this.config.activation, tf.add(tf.matMul(pooled, p['proj/kernel'] as tf.Tensor2D), p['proj/bias']) as tf.Tensor2D);
     return tf.mul(embedding, nonEmpty);
   }
 

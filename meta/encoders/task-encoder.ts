@@ -18,6 +18,8 @@ export interface GruEncoderConfig {
   readonly embeddingSize?: number;
   /** Longer episodes are subsampled with a constant stride to at most this many steps (default 64). */
   readonly maxSteps?: number;
+  /** The projection's activation (default `relu`, FLASH/AWARE's; see {@link EmbeddingActivation}). */
+  readonly activation?: EmbeddingActivation;
 }
 
 /** PEARL-style permutation-invariant encoder: an MLP per transition, mean over all transitions, Linear + ReLU. */
@@ -32,6 +34,27 @@ export interface TransitionEncoderConfig {
   readonly embeddingSize?: number;
   /** At most this many transitions per episode are used, with a constant stride (default 64). */
   readonly maxSteps?: number;
+  /** The projection's activation (default `relu`). */
+  readonly activation?: EmbeddingActivation;
+}
+
+/**
+ * The activation of the encoder's last Linear layer. `relu` is FLASH/AWARE's; `tanh` keeps every
+ * dimension alive and bounded in (−1, 1), the scale of the observation features the agent sees next to
+ * it (with ReLU, units whose pre-activation is negative for every task output 0 and get no gradient).
+ */
+export type EmbeddingActivation = 'relu' | 'tanh';
+
+/** Reads the activation setting, naming the allowed values. */
+export function embeddingActivation(who: string, value: EmbeddingActivation | undefined): EmbeddingActivation {
+  const v = value ?? 'relu';
+  if (v !== 'relu' && v !== 'tanh') throw new RangeError(`${who}: activation must be "relu" or "tanh", got ${String(v)}`);
+  return v;
+}
+
+/** Applies the projection's activation. */
+export function applyEmbeddingActivation(activation: EmbeddingActivation, x: tf.Tensor2D): tf.Tensor2D {
+  return activation === 'tanh' ? tf.tanh(x) : tf.relu(x);
 }
 
 /**

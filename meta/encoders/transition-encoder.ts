@@ -6,7 +6,7 @@ import { ParameterVector } from '../../agents/nn/parameters.js';
 import type { Rng } from '../../envs/rng/rng.js';
 import type { EpisodeRecord } from '../episode-buffer.js';
 import { checkedValues } from './gru-trajectory-encoder.js';
-import { embedWith, poolingMatrix, positiveSetting, strideSteps, type TaskEncoder, type TransitionEncoderConfig } from './task-encoder.js';
+import { applyEmbeddingActivation, embeddingActivation, embedWith, poolingMatrix, positiveSetting, strideSteps, type TaskEncoder, type TransitionEncoderConfig } from './task-encoder.js';
 
 /**
  * A PEARL-style context encoder: each transition `[observation, action, reward, next observation]`
@@ -31,6 +31,7 @@ export class TransitionEncoder implements TaskEncoder {
       codeSize: positiveSetting(who, 'codeSize', config.codeSize ?? 32),
       embeddingSize: positiveSetting(who, 'embeddingSize', config.embeddingSize ?? 32),
       maxSteps: positiveSetting(who, 'maxSteps', config.maxSteps ?? 64),
+      activation: embeddingActivation(who, config.activation),
     };
     this.embeddingSize = this.config.embeddingSize;
     this.rowSize = 2 * this.config.observationSize + this.config.actionSize + 1;
@@ -67,7 +68,7 @@ export class TransitionEncoder implements TaskEncoder {
     const codes = mlpForward(this.mlp, p, tf.tensor2d(rows, [total, this.rowSize]));
     const { pool, nonEmpty } = poolingMatrix(counts);
     const pooled = tf.matMul(pool, codes);
-    const embedding = tf.relu(tf.add(tf.matMul(pooled, p['proj/kernel'] as tf.Tensor2D), p['proj/bias']));
+    const embedding = applyEmbeddingActivation(this.config.activation, tf.add(tf.matMul(pooled, p['proj/kernel'] as tf.Tensor2D), p['proj/bias']) as tf.Tensor2D);
     return tf.mul(embedding, nonEmpty);
   }
 
