@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../envs/index.js';
-import { makeRun, readResults, ResultsFile, runSuite, type RunRecord, type SuiteDefinition } from '../benchmarks/runner/index.js';
+import { isolationFor, makeRun, readResults, ResultsFile, runSuite, type RunRecord, type SuiteDefinition } from '../benchmarks/runner/index.js';
 import { randomBaselineSuite } from '../benchmarks/suites/random-baseline.js';
 import { throughputSuite } from '../benchmarks/suites/throughput.js';
 import { projectRoot } from './helpers/paths.js';
@@ -116,4 +116,18 @@ test('a suite killed mid-way and rerun completes with every run recorded exactly
   t.is(keys.length, 12);
   t.deepEqual([...keys].sort(), suite.runs.map((r) => r.key).sort());
   t.true(outcome.records.every((r) => r.status === 'ok'));
+});
+
+test('tfjs-node backends get child processes, which give the same results as worker threads', async (t) => {
+  t.is(isolationFor('node').isolation, 'processes');
+  t.regex(isolationFor('node-gpu').why, /loads once per process, not in several worker threads/);
+  t.is(isolationFor('cpu').isolation, 'threads');
+  t.is(isolationFor('none').isolation, 'threads');
+  const dir = tempDir(t);
+  const suite = randomBaselineSuite({ size: 'quick', envs: ['CartPole-v1', 'NoSuchEnv-v0'], episodes: 3, seeds: 2 });
+  const threads = await runSuite(suite, { out: join(dir, 'threads'), workers: 2, write: null });
+  const processes = await runSuite(suite, { out: join(dir, 'processes'), workers: 2, write: null, isolation: 'processes' });
+  t.regex(processes.executor, /^2 child processes \(asked for\)$/);
+  t.is(processes.failed, 2);
+  t.deepEqual(metricsByKey(processes.records), metricsByKey(threads.records));
 });

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunOutput } from './types.js';
-import type { UnitTask } from './unit-call.js';
+import { RemoteRunError, type UnitReply, type UnitTask } from './unit-call.js';
 
 /**
  * Runs units off the main thread on `size` lanes (a worker thread or a child process each), one run per
@@ -27,16 +27,18 @@ function checkLane(lane: number, size: number): void {
 /** Worker threads from piscina: one single-thread pool per lane, so a lane is always the same thread. */
 export class ThreadExecutor implements Executor {
   readonly description: string;
-  private readonly pools: Array<Piscina<UnitTask, RunOutput>>;
+  private readonly pools: Array<Piscina<UnitTask, UnitReply>>;
 
   constructor(readonly size: number) {
     this.pools = Array.from({ length: size }, () => new Piscina({ filename: THREAD_ENTRY.href, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity }));
     this.description = `${size} worker thread${size === 1 ? '' : 's'} (piscina)`;
   }
 
-  run(task: UnitTask, lane: number): Promise<RunOutput> {
+  async run(task: UnitTask, lane: number): Promise<RunOutput> {
     checkLane(lane, this.size);
-    return this.pools[lane].run(task);
+    const reply = await this.pools[lane].run(task);
+    if (!reply.ok) throw new RemoteRunError(reply.error);
+    return reply.output;
   }
 
   async close(): Promise<void> {
@@ -44,12 +46,7 @@ export class ThreadExecutor implements Executor {
   }
 }
 
-interface ChildReply {
-  readonly id: number;
-  readonly ok: boolean;
-  readonly output?: RunOutput;
-  readonly error?: string;
-}
+type ChildReply = UnitReply & { readonly id: number };
 
 /**
  * Long-lived child processes, one per lane. Used when the backend is tfjs-node or tfjs-node-gpu: their
@@ -101,8 +98,8 @@ export class ProcessExecutor implements Executor {
       const entry = this.pending.get(reply.id);
       if (entry === undefined) return;
       this.pending.delete(reply.id);
-      if (reply.ok && reply.output !== undefined) entry.resolve(reply.output);
-      else entry.reject(new Error(reply.error ?? 'child process returned no output'));
+      if (reply.ok) entry.resolve(reply.output);
+      else entry.reject(new RemoteRunError(reply.error));
     });
     child.on('exit', (code, signal) => {
       for (const [id, entry] of this.pending) {

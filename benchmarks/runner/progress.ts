@@ -18,13 +18,14 @@ export function formatNumber(value: number): string {
 
 /**
  * The suite's progress: runs done of the total, failures, the ETA (from the mean wall time of the runs
- * finished in this session and the number of workers), and the best headline number per group so far.
+ * finished in this session and the number of workers), and per group the best headline number so far (or the running mean, for suites that ask for it).
  */
 export class SuiteProgress {
   private done: number;
   private failed = 0;
   private doneThisSession = 0;
   private readonly best = new Map<string, Headline>();
+  private readonly sums = new Map<string, { headline: Headline; sum: number; count: number }>();
   private readonly started = performance.now();
   private lastDraw = 0;
 
@@ -42,7 +43,12 @@ export class SuiteProgress {
     this.done += 1;
     this.doneThisSession += 1;
     if (!ok) this.failed += 1;
-    if (headline !== undefined && Number.isFinite(headline.value)) {
+    if (headline !== undefined && Number.isFinite(headline.value) && headline.aggregate === 'mean') {
+      const entry = this.sums.get(headline.group) ?? { headline, sum: 0, count: 0 };
+      entry.sum += headline.value;
+      entry.count += 1;
+      this.sums.set(headline.group, entry);
+    } else if (headline !== undefined && Number.isFinite(headline.value)) {
       const old = this.best.get(headline.group);
       const better = old === undefined || (headline.higherIsBetter ? headline.value > old.value : headline.value < old.value);
       if (better) this.best.set(headline.group, headline);
@@ -61,13 +67,12 @@ export class SuiteProgress {
   line(): string {
     const width = 24;
     const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width);
-    const best = [...this.best.values()]
-      .slice(0, 4)
-      .map((h) => `${h.group} ${formatNumber(h.value)}${h.unit ? ` ${h.unit}` : ''}`)
-      .join('; ');
+    const show = (h: Headline, value: number): string => `${h.group} ${formatNumber(value)}${h.unit ? ` ${h.unit}` : ''}`;
+    const bestText = [...this.best.values()].slice(0, 5).map((h) => show(h, h.value)).join('; ');
+    const meanText = [...this.sums.values()].slice(0, 5).map((m) => show(m.headline, m.sum / m.count)).join('; ');
     const failed = this.failed > 0 ? `, ${this.failed} failed` : '';
     const eta = this.done < this.total ? `, ETA ${formatDuration(this.eta())}` : `, ${formatDuration((performance.now() - this.started) / 1000)}`;
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} runs${failed}${eta}${best ? ` | best: ${best}` : ''}`;
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} runs${failed}${eta}${bestText ? ` | best: ${bestText}` : ''}${meanText ? ` | mean: ${meanText}` : ''}`;
   }
 
   /** Redraws in place on a terminal (at most every 100 ms), or prints a line per run otherwise. */

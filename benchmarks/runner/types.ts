@@ -65,6 +65,8 @@ export interface Headline {
   readonly higherIsBetter: boolean;
   /** Printed after the value, e.g. `steps/s`. */
   readonly unit?: string;
+  /** Show the best value of the group (default) or the running mean over its runs. */
+  readonly aggregate?: 'best' | 'mean';
 }
 
 /** A suite: its runs, the unit that executes one, and what to show while it runs. */

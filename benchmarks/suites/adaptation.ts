@@ -48,7 +48,7 @@ export function adaptationSuite(options: AdaptationSuiteOptions): SuiteDefinitio
     affinity: (run) => `${run.env}|${run.method === 'scratch' ? 'tl' : run.method}|${run.seed}`,
     headline: (record) => {
       const value = record.metrics.episodesToAdapt;
-      return typeof value === 'number' ? { group: `${record.run.env.replace(/-v\d+$/, '')} ${record.run.method}`, value, higherIsBetter: false, unit: 'episodes' } : undefined;
+      return typeof value === 'number' ? { group: `${record.run.env.replace(/-v\d+$/, '')} ${record.run.method}`, value, higherIsBetter: false, unit: 'episodes to adapt', aggregate: 'mean' } : undefined;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { BackendRequest } from '../../agents/index.js';
 import { make } from '../../envs/index.js';
 import { formatNumber } from '../../benchmarks/runner/progress.js';
 import { resolveTaskFlags } from '../lib/env-tasks.js';
@@ -34,7 +35,7 @@ export function evalCommand(): Command {
       const kwargs = task === undefined ? info.kwargs : { ...info.kwargs, task };
       const env = make(info.env, kwargs);
       const model = latestModelDir(runDir);
-      const agent = await agentClass(info.algo).load(model.path, { observationSpace: env.observationSpace, actionSpace: env.actionSpace }, { backend: info.backend as 'auto' });
+      const agent = await agentClass(info.algo).load(model.path, { observationSpace: env.observationSpace, actionSpace: env.actionSpace }, { backend: info.backend as BackendRequest });
       const result = evaluatePolicy(agent, env, { nEvalEpisodes: flags.episodes, deterministic: !flags.stochastic, seed: flags.seed });
       env.close();
       const meanLength = result.episodeLengths.reduce((a, b) => a + b, 0) / result.episodeLengths.length;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseCallback, CheckpointCallback, Logger } from '../../agents/index.js';
-import type { AgentEnv, BaseAlgorithm } from '../../agents/index.js';
+import type { AgentEnv, BackendRequest, BaseAlgorithm } from '../../agents/index.js';
 import { make, makeVec, spec } from '../../envs/index.js';
 import { formatDuration, formatNumber } from '../../benchmarks/runner/progress.js';
 import { agentClass } from '../../benchmarks/suites/agent-factory.js';
@@ -34,7 +34,7 @@ export async function train(envId: string | undefined, flags: TrainFlags): Promi
   let agent: BaseAlgorithm;
   if (resuming) {
     const model = latestModelDir(out);
-    agent = await Agent.load(model.path, env, { backend: info.backend as 'auto' });
+    agent = await Agent.load(model.path, env, { backend: info.backend as BackendRequest });
     agent.logger = new Logger({ formats: ['csv', 'json'], folder: logFolder });
   } else {
     agent = new Agent(env, { ...info.hyperparameters, seed: info.seed, backend: info.backend, logFormats: ['csv', 'json'], logFolder });
