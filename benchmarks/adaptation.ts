@@ -318,7 +318,8 @@ function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-function meanCi(xs: readonly number[]): MeanCi {
+/** Mean and 95% CI half-width (normal approximation) of the finite values. */
+export function meanCi(xs: readonly number[]): MeanCi {
   const finite = xs.filter(Number.isFinite);
   const m = mean(finite);
   if (finite.length < 2) return { mean: m, ci95: NaN };
