@@ -202,3 +202,17 @@ test('the main job end to end at a small size: bench adaptation writes issue 7\'
   t.is((embedding.match(/<circle /g) ?? []).length, 22);
   t.is((embedding.match(/fill="white" stroke=/g) ?? []).length, 2);
 });
+
+test('qlearning trains on a Box env through --discretize, and says so when the flag is missing', async (t) => {
+  const dir = tempDir(t);
+  const missing = await cli(['train', 'DVFS-v0', '--algo', 'qlearning', '--steps', '200', '--out', join(dir, 'a')]);
+  t.is(missing.status, 2);
+  t.deepEqual(errorLines(missing.stderr), ['flash-gym: qlearning needs Discrete observations and DVFS-v0 has Box(0.0, [1.0 1.0 1.0 3.0 3.0], (5,), float32): add --discretize BINS (bins per dimension, e.g. --discretize 6)']);
+  const out = join(dir, 'b');
+  const train = await cli(['train', 'DVFS-v0', '--algo', 'qlearning', '--discretize', '3', '--steps', '400', '--out', out, '--no-progress']);
+  t.is(train.status, 0, train.stderr);
+  t.is((JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { discretize: number }).discretize, 3);
+  const evaluation = await cli(['eval', out, '--episodes', '1', '--json']);
+  t.is(evaluation.status, 0, evaluation.stderr);
+  t.is((JSON.parse(evaluation.stdout) as { episodeLengths: number[] }).episodeLengths[0], 200);
+});

@@ -25,7 +25,11 @@ export async function embeddingRun(run: RunSpec): Promise<RunOutput> {
   if (config === null || typeof config !== 'object' || config.suite !== 'adaptation') throw new RangeError('embedding run: params.config must be an adaptation suite configuration');
   const t0 = performance.now();
   const { train, heldOut } = suiteTasks(config, run.env);
-  const learner = MetaLearner.create({ envId: run.env, conditioning: 'embedding', encoder: config.encoder, seed: run.seed }, train);
+  // Built exactly as benchmarks/adaptation.ts builds the `flash` method's learner.
+  const learner = MetaLearner.create(
+    { envId: run.env, conditioning: 'embedding', encoder: config.encoder, encoderObjective: config.encoderObjective, selfSupervisedSteps: config.selfSupervisedSteps, seed: run.seed },
+    train,
+  );
   await learner.pretrain({ tasks: train, iterations: config.pretrainIterations });
   const shown = [...train.slice(0, TRAINING_TASKS_SHOWN).map((task) => ({ task, heldOut: false })), ...heldOut.map((task) => ({ task, heldOut: true }))];
   const vectors: Float32Array[] = [];

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { BackendRequest } from '../../agents/index.js';
-import { make } from '../../envs/index.js';
+import { makeRunEnv } from '../lib/run-env.js';
 import { formatNumber } from '../../benchmarks/runner/progress.js';
 import { resolveTaskFlags } from '../lib/env-tasks.js';
 import { jsonObject, nonNegativeInt, positiveInt } from '../lib/parse-flags.js';
@@ -33,7 +33,7 @@ export function evalCommand(): Command {
       const info = readRunInfo(runDir);
       const task = resolveTaskFlags(info.env, flags.task, flags.taskSeed);
       const kwargs = task === undefined ? info.kwargs : { ...info.kwargs, task };
-      const env = make(info.env, kwargs);
+      const env = makeRunEnv(info, kwargs);
       const model = latestModelDir(runDir);
       const agent = await agentClass(info.algo).load(model.path, { observationSpace: env.observationSpace, actionSpace: env.actionSpace }, { backend: info.backend as BackendRequest });
       const result = evaluatePolicy(agent, env, { nEvalEpisodes: flags.episodes, deterministic: !flags.stochastic, seed: flags.seed });

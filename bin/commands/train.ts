@@ -15,6 +15,7 @@ export interface TrainFlags {
   task?: Record<string, unknown>;
   taskSeed?: number;
   hyperparams?: Record<string, unknown>;
+  discretize?: number;
   checkpointEvery?: number;
   resume?: string;
   progress: boolean;
@@ -35,10 +36,11 @@ export function trainCommand(): Command {
     .option('--task <json>', 'the task to train on, as JSON (task envs only)', jsonObject)
     .option('--task-seed <s>', 'train on the task the env family samples with this seed', nonNegativeInt)
     .option('--hyperparams <json>', 'hyperparameters in SB3 names, camelCase, e.g. \'{"nSteps": 512}\'', jsonObject)
+    .option('--discretize <bins>', 'bins per observation dimension (DiscretizeObservation), for qlearning on Box observations', positiveInt)
     .option('--checkpoint-every <n>', 'steps between checkpoints (default: a tenth of --steps, at least 1000)', positiveInt)
     .option('--resume <dir>', 'continue the interrupted run in this folder up to its --steps')
     .option('--no-progress', 'no progress bar')
-    .addHelpText('after', '\nExamples:\n  flash-gym train CartPole-v1 --algo ppo --steps 50000\n  flash-gym train Autoscaling-v0 --algo dqn --task-seed 3 --out runs/as3\n  flash-gym train --resume runs/as3')
+    .addHelpText('after', '\nExamples:\n  flash-gym train CartPole-v1 --algo ppo --steps 50000\n  flash-gym train Autoscaling-v0 --algo dqn --task-seed 3 --out runs/as3\n  flash-gym train DVFS-v0 --algo qlearning --discretize 4\n  flash-gym train --resume runs/as3')
     .action(async (envId: string | undefined, flags: TrainFlags) => {
       // Loaded here, not at start-up: TensorFlow.js takes a second to load, which --help need not pay.
       const { train } = await import('../lib/train-run.js');

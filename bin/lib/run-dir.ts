@@ -16,6 +16,8 @@ export interface RunInfo {
   /** make() kwargs, including the task when one was chosen. */
   readonly kwargs: Record<string, unknown>;
   readonly hyperparameters: Record<string, unknown>;
+  /** Bins per observation dimension (DiscretizeObservation) for tabular agents; null: the env's own observations. */
+  readonly discretize: number | null;
   /** Steps between checkpoints. */
   readonly checkpointEvery: number;
   readonly status: 'running' | 'interrupted' | 'done';

@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseCallback, CheckpointCallback, Logger } from '../../agents/index.js';
-import type { AgentEnv, BackendRequest, BaseAlgorithm } from '../../agents/index.js';
-import { make, makeVec, spec } from '../../envs/index.js';
+import type { BackendRequest, BaseAlgorithm } from '../../agents/index.js';
+import { spec } from '../../envs/index.js';
 import { formatDuration, formatNumber } from '../../benchmarks/runner/progress.js';
 import { agentClass } from '../../benchmarks/suites/agent-factory.js';
 import { ALGORITHM_NAMES } from '../../benchmarks/suites/algorithm-names.js';
 import type { TrainFlags } from '../commands/train.js';
 import { CliError } from './cli-error.js';
 import { resolveTaskFlags } from './env-tasks.js';
+import { closeTrainEnv, makeTrainEnv } from './run-env.js';
 import { CHECKPOINTS_DIR, latestModelDir, MODEL_DIR, readRunInfo, writeRunInfo, type RunInfo } from './run-dir.js';
 
 /**
@@ -25,10 +26,7 @@ export async function train(envId: string | undefined, flags: TrainFlags): Promi
   if (resuming && info.status === 'done') throw new CliError(`${out} is finished (${info.timesteps} of ${info.steps} steps); nothing to resume`);
   mkdirSync(out, { recursive: true });
   const Agent = agentClass(info.algo);
-  const env: AgentEnv =
-    info.numEnvs === 1 && info.workers === null
-      ? make(info.env, info.kwargs)
-      : await makeVec(info.env, { numEnvs: info.numEnvs, kwargs: info.kwargs, ...(info.workers !== null ? { mode: 'worker' as const, workers: info.workers } : {}) });
+  const env = await makeTrainEnv(info);
   const session = info.sessions + 1;
   const logFolder = join(out, 'logs', String(session));
   let agent: BaseAlgorithm;
@@ -60,7 +58,7 @@ export async function train(envId: string | undefined, flags: TrainFlags): Promi
     agent.saveSync(join(out, MODEL_DIR));
   } finally {
     process.off('SIGINT', onSigint);
-    await (env as { close(): void | Promise<void> }).close();
+    await closeTrainEnv(env);
   }
   const done = agent.numTimesteps >= info.steps;
   writeRunInfo(out, { ...info, status: done ? 'done' : 'interrupted', sessions: session, timesteps: agent.numTimesteps, updatedAt: new Date().toISOString() });
@@ -88,6 +86,7 @@ function freshInfo(envId: string | undefined, flags: TrainFlags): RunInfo {
     backend: flags.backend,
     kwargs: task === undefined ? {} : { task },
     hyperparameters: flags.hyperparams ?? {},
+    discretize: flags.discretize ?? null,
     checkpointEvery: flags.checkpointEvery ?? Math.max(1000, Math.floor(flags.steps / 10)),
     status: 'running',
     timesteps: 0,
@@ -101,8 +100,8 @@ function resumeInfo(envId: string | undefined, flags: TrainFlags): RunInfo {
   const info = readRunInfo(flags.resume as string);
   if (envId !== undefined && envId !== info.env) throw new CliError(`${flags.resume} is a run on ${info.env}, not ${envId}; drop the env id to resume it`);
   if (flags.algo !== undefined && flags.algo !== info.algo) throw new CliError(`${flags.resume} is a ${info.algo} run, not ${flags.algo}; drop --algo to resume it`);
-  if (flags.task !== undefined || flags.taskSeed !== undefined || flags.hyperparams !== undefined) {
-    throw new CliError('--resume continues a run as it was configured: --task, --task-seed and --hyperparams do not apply');
+  if (flags.task !== undefined || flags.taskSeed !== undefined || flags.hyperparams !== undefined || flags.discretize !== undefined) {
+    throw new CliError('--resume continues a run as it was configured: --task, --task-seed, --hyperparams and --discretize do not apply');
   }
   return info;
 }
