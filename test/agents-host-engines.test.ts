@@ -5,6 +5,8 @@ import { make } from '../envs/index.js';
 import { selectBackend } from '../agents/backend.js';
 import { DQN, PPO } from '../agents/index.js';
 import { buildMlp, type Activation } from '../agents/nn/mlp.js';
+import { HostMlp } from '../agents/nn/host-mlp.js';
+import { fastTanh, TiledMlp } from '../agents/nn/tiled-mlp.js';
 import { ParamLayout } from '../agents/nn/param-layout.js';
 import { ParameterVector } from '../agents/nn/parameters.js';
 import { ActorCriticPolicy } from '../agents/policies/actor-critic.js';
@@ -202,4 +204,29 @@ test('PPO and DQN learn the same on both engines (same seed), report their engin
   assertClose(t, d1.params.values, d2.params.values, 1e-3, 'DQN θ after 8 steps');
   t.throws(() => new PPO(make('CartPole-v1'), { engine: 'gpu' as 'tfjs' }), { message: /engine must be "auto", "typed-array" or "tfjs", got "gpu"/ });
   t.throws(() => new DQN(make('CartPole-v1'), { engine: 'fast' as 'tfjs' }), { message: /DQN: engine must be/ });
+});
+
+test('TiledMlp computes what HostMlp computes (forward, parameter and input gradients), and fastTanh is within 1e-6 of Math.tanh', (t) => {
+  let worstTanh = 0;
+  for (let v = -12; v <= 12; v += 1e-3) worstTanh = Math.max(worstTanh, Math.abs(fastTanh(v) - Math.tanh(v)));
+  t.true(worstTanh < 1e-6, `fastTanh error ${worstTanh}`);
+  for (const [activation, sizes, batch] of [['tanh', [7, 5], 9], ['relu', [6, 3, 5], 4], ['tanh', [8], 1]] as const) {
+    const rng = new Rng(sizes.length + batch);
+    const layout = new ParamLayout();
+    const init = new Map<string, Float32Array>();
+    const mlp = buildMlp(layout, { name: 'm', inputSize: 5, hiddenSizes: sizes, outputSize: 3, activation, hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, rng, (n, v) => init.set(n, v));
+    const theta = ParameterVector.fromTensors(layout, init).values;
+    const x = Float32Array.from({ length: batch * 5 }, () => rng.normal());
+    const dOut = Float64Array.from({ length: batch * 3 }, () => rng.normal());
+    const results = [new HostMlp(mlp, layout), new TiledMlp(mlp, layout)].map((m) => {
+      const out = Float64Array.from(m.forward(theta, x, batch));
+      const grads = new Float64Array(layout.size);
+      const dInput = new Float64Array(batch * 5);
+      m.backward(theta, dOut, grads, dInput);
+      return { out, grads, dInput };
+    });
+    assertClose(t, results[1].out, results[0].out, 1e-6, `${activation} [${sizes}] forward`);
+    assertClose(t, results[1].grads, results[0].grads, 1e-5, `${activation} [${sizes}] parameter gradient`);
+    assertClose(t, results[1].dInput, results[0].dInput, 1e-5, `${activation} [${sizes}] input gradient`);
+  }
 });
