@@ -31,6 +31,7 @@ import type { Info } from '../envs/core/env.js';
 import type { Task, TaskDistribution } from '../envs/tasks/task.js';
 import { MetaLearner, type Conditioning, type EncoderObjective, type EncoderSettings } from '../meta/procedures.js';
 import { maxSimilarity, spearman } from '../meta/similarity.js';
+import { adaptationCurves, curvesCsv, curvesSvg } from './adaptation-curves.js';
 
 /** The methods compared. */
 export const ADAPTATION_METHODS = ['flash', 'maml', 'tl', 'tlPlus', 'scratch'] as const;
@@ -353,6 +354,10 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify(summary, null, 2));
+  const runs = fs.readFileSync(jsonl, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as AdaptationRunResult);
+  const curves = adaptationCurves(runs);
+  fs.writeFileSync(path.join(out, 'adaptation-curves.csv'), curvesCsv(curves));
+  for (const envId of config.envIds) fs.writeFileSync(path.join(out, `adaptation-curves-${envId}.svg`), curvesSvg(envId, curves));
   console.log(markdownTable(summary));
   console.log(`(${preset}, ${config.seeds.length} seeds × ${config.heldOutTasks} held-out tasks, ${((Date.now() - start) / 1000).toFixed(0)} s; summary in ${path.join(out, 'summary.json')})`);
 }
