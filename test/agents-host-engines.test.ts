@@ -7,6 +7,8 @@ import { DQN, PPO } from '../agents/index.js';
 import { buildMlp, type Activation } from '../agents/nn/mlp.js';
 import { HostMlp } from '../agents/nn/host-mlp.js';
 import { fastTanh, TiledMlp } from '../agents/nn/tiled-mlp.js';
+import { WasmMlp } from '../agents/nn/wasm-mlp.js';
+import { WasmGemm } from '../agents/nn/wasm-gemm.js';
 import { ParamLayout } from '../agents/nn/param-layout.js';
 import { ParameterVector } from '../agents/nn/parameters.js';
 import { ActorCriticPolicy } from '../agents/policies/actor-critic.js';
@@ -206,11 +208,13 @@ test('PPO and DQN learn the same on both engines (same seed), report their engin
   t.throws(() => new DQN(make('CartPole-v1'), { engine: 'fast' as 'tfjs' }), { message: /DQN: engine must be/ });
 });
 
-test('TiledMlp computes what HostMlp computes (forward, parameter and input gradients), and fastTanh is within 1e-6 of Math.tanh', (t) => {
+test('TiledMlp and WasmMlp (SIMD, float32) compute what HostMlp computes (forward, parameter and input gradients); fastTanh is within 1e-6 of Math.tanh', (t) => {
   let worstTanh = 0;
   for (let v = -12; v <= 12; v += 1e-3) worstTanh = Math.max(worstTanh, Math.abs(fastTanh(v) - Math.tanh(v)));
   t.true(worstTanh < 1e-6, `fastTanh error ${worstTanh}`);
-  for (const [activation, sizes, batch] of [['tanh', [7, 5], 9], ['relu', [6, 3, 5], 4], ['tanh', [8], 1]] as const) {
+  const gemm = WasmGemm.create();
+  t.truthy(gemm, 'WebAssembly SIMD is available in this Node');
+  for (const [activation, sizes, batch] of [['tanh', [7, 5], 9], ['relu', [6, 3, 5], 4], ['tanh', [8], 1], ['relu', [32, 16], 7], ['tanh', [16, 48], 3]] as const) {
     const rng = new Rng(sizes.length + batch);
     const layout = new ParamLayout();
     const init = new Map<string, Float32Array>();
@@ -218,15 +222,37 @@ test('TiledMlp computes what HostMlp computes (forward, parameter and input grad
     const theta = ParameterVector.fromTensors(layout, init).values;
     const x = Float32Array.from({ length: batch * 5 }, () => rng.normal());
     const dOut = Float64Array.from({ length: batch * 3 }, () => rng.normal());
-    const results = [new HostMlp(mlp, layout), new TiledMlp(mlp, layout)].map((m) => {
+    const results = [new HostMlp(mlp, layout), new TiledMlp(mlp, layout), new WasmMlp(mlp, layout, gemm as WasmGemm)].map((m) => {
       const out = Float64Array.from(m.forward(theta, x, batch));
       const grads = new Float64Array(layout.size);
       const dInput = new Float64Array(batch * 5);
       m.backward(theta, dOut, grads, dInput);
       return { out, grads, dInput };
     });
-    assertClose(t, results[1].out, results[0].out, 1e-6, `${activation} [${sizes}] forward`);
-    assertClose(t, results[1].grads, results[0].grads, 1e-5, `${activation} [${sizes}] parameter gradient`);
-    assertClose(t, results[1].dInput, results[0].dInput, 1e-5, `${activation} [${sizes}] input gradient`);
+    for (const [r, tol, engine] of [[results[1], 1e-6, 'tiled'], [results[2], 1e-5, 'wasm']] as const) {
+      assertClose(t, r.out, results[0].out, tol, `${engine} ${activation} [${sizes}] forward`);
+      assertClose(t, r.grads, results[0].grads, 10 * tol, `${engine} ${activation} [${sizes}] parameter gradient`);
+      assertClose(t, r.dInput, results[0].dInput, 10 * tol, `${engine} ${activation} [${sizes}] input gradient`);
+    }
   }
+});
+
+test('WasmGemm: C += A·B against a scalar product, and widths it does not take are refused', (t) => {
+  const gemm = WasmGemm.create() as WasmGemm;
+  const [M, K, N] = [5, 9, 32];
+  gemm.reserve(M * K + K * N + M * N);
+  const f = gemm.f32;
+  const rng = new Rng(4);
+  const [a, b, c] = [0, M * K, M * K + K * N];
+  for (let i = 0; i < c + M * N; i++) f[i] = rng.normal();
+  const before = f.slice(c, c + M * N);
+  gemm.gemm(a, b, c, M, K, N);
+  const expected = Array.from({ length: M * N }, (_, idx) => {
+    const [m, j] = [Math.floor(idx / N), idx % N];
+    let s = before[idx];
+    for (let k = 0; k < K; k++) s += f[a + m * K + k] * f[b + k * N + j];
+    return s;
+  });
+  assertClose(t, f.subarray(c, c + M * N), expected, 1e-6, 'gemm');
+  t.throws(() => gemm.gemm(a, b, c, M, K, 8), { message: /N must be a multiple of 16, got 8/ });
 });

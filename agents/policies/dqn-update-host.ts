@@ -1,20 +1,20 @@
 import type { AdamState } from '../nn/flat-adam.js';
 import { HostAdam } from '../nn/host-adam.js';
-import { TiledMlp } from '../nn/tiled-mlp.js';
+import { createTrainableMlp, type TrainableMlp } from '../nn/wasm-mlp.js';
 import type { Mlp } from '../nn/mlp.js';
 import type { ParameterVector } from '../nn/parameters.js';
 import type { DqnBatch, DqnStepSettings, DqnUpdater } from './dqn-update.js';
 
 /**
- * DQN's gradient step as typed-array loops on the host parameter vectors (`TiledMlp` forward and backward,
+ * DQN's gradient step as typed-array loops on the host parameter vectors (`WasmMlp` forward and backward on a WebAssembly SIMD kernel,
  * host Adam). The Huber loss's gradient with respect to Q(s_b, a_b) is `clamp(Q − y, −1, 1) / B` (tfjs's
  * subgradients of `abs` and `minimum` give the same); every other Q-value gets none.
  */
 export class HostDqnUpdater implements DqnUpdater {
   readonly engine = 'typed-array' as const;
-  private readonly online: TiledMlp;
-  private readonly onlineNext: TiledMlp;
-  private readonly target: TiledMlp;
+  private readonly online: TrainableMlp;
+  private readonly onlineNext: TrainableMlp;
+  private readonly target: TrainableMlp;
   private readonly adam: HostAdam;
   private readonly grad: Float64Array;
   private scratch: { size: number; y: Float64Array; dOut: Float64Array } | undefined;
@@ -24,9 +24,9 @@ export class HostDqnUpdater implements DqnUpdater {
     private readonly params: ParameterVector,
     private readonly targetParams: ParameterVector,
   ) {
-    this.online = new TiledMlp(qNet, params.layout);
-    this.onlineNext = new TiledMlp(qNet, params.layout);
-    this.target = new TiledMlp(qNet, params.layout);
+    this.online = createTrainableMlp(qNet, params.layout);
+    this.onlineNext = createTrainableMlp(qNet, params.layout);
+    this.target = createTrainableMlp(qNet, params.layout);
     this.adam = new HostAdam(params.layout.size);
     this.grad = new Float64Array(params.layout.size);
   }

@@ -1,6 +1,6 @@
 import type { AdamState } from '../nn/flat-adam.js';
 import { HostAdam } from '../nn/host-adam.js';
-import { TiledMlp } from '../nn/tiled-mlp.js';
+import { createTrainableMlp, type TrainableMlp } from '../nn/wasm-mlp.js';
 import type { ActorCriticPolicy } from './actor-critic.js';
 import { klAndClipFraction, type PpoLossSettings, type PpoMinibatch, type PpoStepSettings, type PpoStepStats, type PpoUpdater } from './ppo-update.js';
 
@@ -17,7 +17,7 @@ export interface PpoLossTerms {
 
 /**
  * PPO's minibatch step as typed-array loops on the policy's host parameters: the forward passes of the
- * policy and value networks (`TiledMlp`), the loss gradient written out by hand, the backward passes, torch's
+ * policy and value networks (`WasmMlp`: WebAssembly SIMD matrix products, float32), the loss gradient written out by hand, the backward passes, torch's
  * global-norm clipping and a host Adam (ε = 1e-5). No tfjs tensor is created, so the ~260 kernel dispatches
  * of an autodiff step (each tens of microseconds on the cpu and wasm backends) disappear.
  *
@@ -29,8 +29,8 @@ export interface PpoLossTerms {
  */
 export class HostPpoUpdater implements PpoUpdater {
   readonly engine = 'typed-array' as const;
-  private readonly piNet: TiledMlp;
-  private readonly vfNet: TiledMlp;
+  private readonly piNet: TrainableMlp;
+  private readonly vfNet: TrainableMlp;
   private readonly adam: HostAdam;
   private readonly grad: Float64Array;
   private readonly logStdOffset: number;
@@ -40,8 +40,8 @@ export class HostPpoUpdater implements PpoUpdater {
 
   constructor(private readonly policy: ActorCriticPolicy) {
     const layout = policy.params.layout;
-    this.piNet = new TiledMlp(policy.pi, layout);
-    this.vfNet = new TiledMlp(policy.vf, layout);
+    this.piNet = createTrainableMlp(policy.pi, layout);
+    this.vfNet = createTrainableMlp(policy.vf, layout);
     this.adam = new HostAdam(layout.size, { eps: 1e-5 });
     this.grad = new Float64Array(layout.size);
     this.logStdOffset = policy.action.kind === 'box' ? layout.entry('log_std').offset : -1;

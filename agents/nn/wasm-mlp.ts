@@ -1,0 +1,166 @@
+import type { Mlp } from './mlp.js';
+import type { ParamLayout } from './param-layout.js';
+import { fastTanh, TiledMlp } from './tiled-mlp.js';
+import { WasmGemm } from './wasm-gemm.js';
+
+/** What the typed-array training engines need of an MLP: `HostMlp`'s contract. */
+export interface TrainableMlp {
+  /** Forward pass of `batch` rows; returns `[batch × outputSize]` (reused by the next call). */
+  forward(theta: Float32Array, input: ArrayLike<number>, batch: number): Float64Array;
+  /** Backward pass of the last forward: adds parameter gradients into `grads`, writes the input gradient into `dInput`. */
+  backward(theta: Float32Array, dOut: Float64Array, grads: Float64Array | null, dInput: Float64Array | null): void;
+}
+
+/** The fastest trainable MLP this runtime offers: {@link WasmMlp} where WebAssembly SIMD runs, else `TiledMlp`. */
+export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp {
+  const gemm = WasmGemm.create();
+  return gemm === undefined ? new TiledMlp(mlp, layout) : new WasmMlp(mlp, layout, gemm);
+}
+
+/**
+ * An MLP trained in float32 (like torch and tfjs) with its matrix products on the WebAssembly SIMD kernel
+ * of {@link WasmGemm}: forward `Y = X·W` (+ bias, activation), weight gradient `dW = Xᵀ·dY` and input gradient
+ * `dX = dY·Wᵀ` (transposes copied in JavaScript, a small fraction of the product's work). Layers whose
+ * output width is not a multiple of 16 (the heads: actions, values) run as scalar loops on the same memory.
+ * Parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
+ */
+export class WasmMlp implements TrainableMlp {
+  private readonly kernelOffsets: number[];
+  private readonly biasOffsets: number[];
+  private readonly thetaSize: number;
+  private capacity = 0;
+  private batch = 0;
+  /** Float offsets in the kernel's memory. */
+  private xOff = 0;
+  private yOffs: number[] = [];
+  private dOffs: number[] = [];
+  private dInOff = 0;
+  private tOff = 0;
+  private gOff = 0;
+  private out = new Float64Array(0);
+
+  constructor(
+    readonly mlp: Mlp,
+    layout: ParamLayout,
+    private readonly gemm: WasmGemm,
+  ) {
+    this.kernelOffsets = mlp.layers.map((l) => layout.entry(l.kernel).offset);
+    this.biasOffsets = mlp.layers.map((l) => layout.entry(l.bias).offset);
+    this.thetaSize = layout.size;
+  }
+
+  forward(theta: Float32Array, input: ArrayLike<number>, batch: number): Float64Array {
+    this.ensure(batch);
+    this.batch = batch;
+    const f = this.gemm.f32;
+    f.set(theta, 0);
+    const nIn = batch * this.mlp.inputSize;
+    for (let k = 0; k < nIn; k++) f[this.xOff + k] = input[k];
+    const layers = this.mlp.layers;
+    const relu = this.mlp.activation === 'relu';
+    let x = this.xOff;
+    for (let l = 0; l < layers.length; l++) {
+      const { fanIn, fanOut } = layers[l];
+      const y = this.yOffs[l];
+      const w = this.kernelOffsets[l];
+      const bias = this.biasOffsets[l];
+      for (let b = 0; b < batch; b++) for (let j = 0; j < fanOut; j++) f[y + b * fanOut + j] = f[bias + j];
+      if (fanOut % 16 === 0) this.gemm.gemm(x, w, y, batch, fanIn, fanOut);
+      else scalarProduct(f, x, w, y, batch, fanIn, fanOut);
+      if (l + 1 < layers.length) {
+        const n = batch * fanOut;
+        if (relu) for (let k = y; k < y + n; k++) f[k] = f[k] > 0 ? f[k] : 0;
+        else for (let k = y; k < y + n; k++) f[k] = fastTanh(f[k]);
+      }
+      x = y;
+    }
+    const last = this.yOffs[layers.length - 1];
+    const n = batch * this.mlp.outputSize;
+    for (let k = 0; k < n; k++) this.out[k] = f[last + k];
+    return this.out;
+  }
+
+  backward(_theta: Float32Array, dOut: Float64Array, grads: Float64Array | null, dInput: Float64Array | null): void {
+    const layers = this.mlp.layers;
+    const B = this.batch;
+    const relu = this.mlp.activation === 'relu';
+    const gemm = this.gemm;
+    const f = gemm.f32;
+    const L = layers.length;
+    const nOut = B * this.mlp.outputSize;
+    for (let k = 0; k < nOut; k++) f[this.dOffs[L - 1] + k] = dOut[k];
+    for (let l = L - 1; l >= 0; l--) {
+      const { fanIn, fanOut } = layers[l];
+      const x = l === 0 ? this.xOff : this.yOffs[l - 1];
+      const d = this.dOffs[l];
+      const w = this.kernelOffsets[l];
+      if (grads !== null) {
+        const gb = this.biasOffsets[l];
+        for (let j = 0; j < fanOut; j++) {
+          let s = 0;
+          for (let b = 0; b < B; b++) s += f[d + b * fanOut + j];
+          grads[gb + j] += s;
+        }
+        // dW = Xᵀ · dY.
+        const t = this.tOff;
+        const g = this.gOff;
+        for (let b = 0; b < B; b++) for (let i = 0; i < fanIn; i++) f[t + i * B + b] = f[x + b * fanIn + i];
+        f.fill(0, g, g + fanIn * fanOut);
+        if (fanOut % 16 === 0) gemm.gemm(t, d, g, fanIn, B, fanOut);
+        else scalarProduct(f, t, d, g, fanIn, B, fanOut);
+        const n = fanIn * fanOut;
+        for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
+      }
+      if (l === 0 && dInput === null) break;
+      // dX = dY · Wᵀ.
+      const dx = l === 0 ? this.dInOff : this.dOffs[l - 1];
+      const t = this.tOff;
+      for (let i = 0; i < fanIn; i++) for (let j = 0; j < fanOut; j++) f[t + j * fanIn + i] = f[w + i * fanOut + j];
+      f.fill(0, dx, dx + B * fanIn);
+      if (fanIn % 16 === 0) gemm.gemm(d, t, dx, B, fanOut, fanIn);
+      else scalarProduct(f, d, t, dx, B, fanOut, fanIn);
+      if (l === 0) {
+        const n = B * fanIn;
+        for (let k = 0; k < n; k++) (dInput as Float64Array)[k] = f[dx + k];
+        break;
+      }
+      const h = this.yOffs[l - 1];
+      const n = B * fanIn;
+      if (relu) for (let k = 0; k < n; k++) f[dx + k] = f[h + k] > 0 ? f[dx + k] : 0;
+      else for (let k = 0; k < n; k++) f[dx + k] *= 1 - f[h + k] * f[h + k];
+    }
+  }
+
+  private ensure(batch: number): void {
+    if (batch <= this.capacity) return;
+    const layers = this.mlp.layers;
+    let off = this.thetaSize;
+    const take = (n: number) => {
+      const at = off;
+      // 16-byte alignment for the vector loads.
+      off += Math.ceil(n / 4) * 4;
+      return at;
+    };
+    this.xOff = take(batch * this.mlp.inputSize);
+    this.dInOff = take(batch * this.mlp.inputSize);
+    this.yOffs = layers.map((l) => take(batch * l.fanOut));
+    this.dOffs = layers.map((l) => take(batch * l.fanOut));
+    const scratch = Math.max(...layers.map((l) => Math.max(l.fanIn * l.fanOut, l.fanIn * batch)));
+    this.tOff = take(scratch);
+    this.gOff = take(Math.max(...layers.map((l) => l.fanIn * l.fanOut)));
+    this.gemm.reserve(off);
+    this.out = new Float64Array(batch * this.mlp.outputSize);
+    this.capacity = batch;
+  }
+}
+
+/** `C += A · B` as scalar loops on the kernel's memory (for widths the SIMD kernel does not take). */
+function scalarProduct(f: Float32Array, a: number, b: number, c: number, M: number, K: number, N: number): void {
+  for (let m = 0; m < M; m++) {
+    for (let j = 0; j < N; j++) {
+      let s = f[c + m * N + j];
+      for (let k = 0; k < K; k++) s += f[a + m * K + k] * f[b + k * N + j];
+      f[c + m * N + j] = s;
+    }
+  }
+}
