@@ -51,7 +51,14 @@ export function benchCommand(): Command {
       const size = flags.full ? 'full' : 'quick';
       const suite = await buildSuite(name, { size, seeds: flags.seeds, steps: flags.steps, tasks: flags.tasks, iterations: flags.iterations, filter: flags.filter, backend: flags.backend });
       const out = flags.out ?? join('results', `${name}-${size}`);
+      // Every finished run is already on disk: Ctrl-C only has to say how to continue.
+      const onSigint = (): void => {
+        process.stderr.write(`\nflash-gym: interrupted; finished runs are in ${join(out, 'results.jsonl')}; run the same command again to resume\n`);
+        process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
       const outcome = await runSuite(suite, { out, workers: flags.workers, isolation: flags.isolation, retryFailed: flags.retryFailed });
+      process.off('SIGINT', onSigint);
       const summary = await writeSummary(out);
       console.log(`suite ${name} (${size}): ${outcome.records.length - summary.failed.length} runs ok, ${summary.failed.length} failed; ${outcome.ran} ran now in ${outcome.wallSeconds.toFixed(1)} s on ${outcome.executor}`);
       for (const [env, byMethod] of Object.entries(summary.results)) {
