@@ -1,5 +1,5 @@
 import { BaseEnv } from '../core/base-env.js';
-import type { ResetArgs, ResetResult, StepResult } from '../core/env.js';
+import type { ResetResult, StepResult } from '../core/env.js';
 import { EnvError, InvalidOptionError } from '../core/errors.js';
 import { validateKwargs } from '../registry/kwargs.js';
 import type { KwargSchema } from '../registry/spec.js';
@@ -88,15 +88,9 @@ export class CartPoleEnv extends BaseEnv<Float32Array, number> {
     return this.hasState ? [this.x, this.xDot, this.theta, this.thetaDot] : undefined;
   }
 
-  /** Validates the reset options before the base class reseeds, so a bad option changes nothing. */
-  override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    const options = args.options;
-    if (options !== undefined && options !== null && typeof options === 'object' && !Array.isArray(options)) {
-      this.pendingStart = this.parseStart(options);
-    } else {
-      this.pendingStart = { low: DEFAULT_RESET_LOW, high: DEFAULT_RESET_HIGH };
-    }
-    return super.reset(args);
+  /** Parses the start options before the base class reseeds, so a bad option changes nothing. */
+  protected override checkResetOptions(options: Record<string, unknown>): void {
+    this.pendingStart = this.parseStart(options);
   }
 
   protected override resetOptionKeys(): readonly string[] {

@@ -1,5 +1,5 @@
 import { BaseEnv } from '../core/base-env.js';
-import type { ResetArgs, ResetResult, StepResult } from '../core/env.js';
+import type { ResetResult, StepResult } from '../core/env.js';
 import { EnvError, InvalidActionError, describeValue } from '../core/errors.js';
 import { validateKwargs } from '../registry/kwargs.js';
 import type { KwargSchema } from '../registry/spec.js';
@@ -99,15 +99,9 @@ export class PendulumEnv extends BaseEnv<Float32Array, Float32Array> {
     return this.lastTorque;
   }
 
-  /** Validates the reset options before the base class reseeds, so a bad option changes nothing. */
-  override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    const options = args.options;
-    if (options !== undefined && options !== null && typeof options === 'object' && !Array.isArray(options)) {
-      this.pendingStart = this.parseStart(options);
-    } else {
-      this.pendingStart = { highTheta: DEFAULT_X, highThetaDot: DEFAULT_Y };
-    }
-    return super.reset(args);
+  /** Parses the start options before the base class reseeds, so a bad option changes nothing. */
+  protected override checkResetOptions(options: Record<string, unknown>): void {
+    this.pendingStart = this.parseStart(options);
   }
 
   protected override resetOptionKeys(): readonly string[] {

@@ -39,6 +39,7 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
   reset(args: ResetArgs = {}): ResetResult<Obs> {
     // Validate everything before touching the RNG, so that a rejected reset changes nothing.
     const options = this.validatedOptions(args.options);
+    this.checkResetOptions(options);
     if (args.seed !== undefined && args.seed !== null) {
       assertValidSeed(args.seed, `${this.envName()}.reset: seed`);
       this.rng = new Rng(args.seed);
@@ -76,6 +77,12 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     }
     return options as Record<string, unknown>;
   }
+
+  /**
+   * Checks the values of the reset options (their keys are already checked) before the RNG is reseeded; throw
+   * to reject the reset. An env may keep what it parsed for {@link BaseEnv.resetEnv}. Default: nothing.
+   */
+  protected checkResetOptions(_options: Record<string, unknown>): void {}
 
   /** Reset option keys this env accepts; others raise an error. */
   protected resetOptionKeys(): readonly string[] {
