@@ -18,7 +18,7 @@ import type { PpoLossSettings, PpoMinibatch } from '../agents/policies/ppo-updat
 import { HostDqnUpdater } from '../agents/policies/dqn-update-host.js';
 import { TfjsDqnUpdater } from '../agents/policies/dqn-update-tfjs.js';
 import type { DqnBatch } from '../agents/policies/dqn-update.js';
-import { usesTfjsEngine, WASM_TFJS_MIN_BATCH_MACS } from '../agents/policies/engine-choice.js';
+import { usesTfjsEngine } from '../agents/policies/engine-choice.js';
 import type { ActionKind } from '../agents/common/spaces.js';
 
 test.before(async () => {
@@ -175,7 +175,7 @@ test('DQN relu: a clipped Adam step moves θ like the tfjs engine', (t) => {
   assertClose(t, a.params.values, b.params.values, 1e-4, 'θ after one step');
 });
 
-test('engine choice: explicit requests are obeyed; auto is tfjs on native backends, loops on cpu and for small nets on wasm', (t) => {
+test('engine choice: explicit requests are obeyed; auto is tfjs on native backends, the typed-array engine on cpu and wasm', (t) => {
   const layout = new ParamLayout();
   const small = buildMlp(layout, { name: 's', inputSize: 4, hiddenSizes: [64, 64], outputSize: 2, activation: 'tanh', hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, new Rng(0), () => {});
   const big = buildMlp(layout, { name: 'b', inputSize: 4, hiddenSizes: [400, 300], outputSize: 1, activation: 'relu', hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, new Rng(0), () => {});
@@ -185,8 +185,8 @@ test('engine choice: explicit requests are obeyed; auto is tfjs on native backen
   t.true(usesTfjsEngine('auto', 'node-gpu', [small], 64));
   t.false(usesTfjsEngine('auto', 'cpu', [big], 256));
   t.false(usesTfjsEngine('auto', 'wasm', [small, small], 64));
-  t.true((4 * 400 + 400 * 300 + 300) * 256 >= WASM_TFJS_MIN_BATCH_MACS);
-  t.true(usesTfjsEngine('auto', 'wasm', [big], 256));
+  t.false(usesTfjsEngine('auto', 'wasm', [big], 256));
+  t.false(usesTfjsEngine('auto', undefined, [small], 64));
 });
 
 test('PPO and DQN learn the same on both engines (same seed), report their engine, and reject unknown engines', async (t) => {
@@ -214,7 +214,7 @@ test('TiledMlp and WasmMlp (SIMD, float32) compute what HostMlp computes (forwar
   t.true(worstTanh < 1e-6, `fastTanh error ${worstTanh}`);
   const gemm = WasmGemm.create();
   t.truthy(gemm, 'WebAssembly SIMD is available in this Node');
-  for (const [activation, sizes, batch] of [['tanh', [7, 5], 9], ['relu', [6, 3, 5], 4], ['tanh', [8], 1], ['relu', [32, 16], 7], ['tanh', [16, 48], 3]] as const) {
+  for (const [activation, sizes, batch] of [['tanh', [7, 5], 9], ['relu', [6, 3, 5], 4], ['tanh', [8], 1], ['relu', [32, 16], 7], ['tanh', [16, 48], 3], ['relu', [40, 30], 6]] as const) {
     const rng = new Rng(sizes.length + batch);
     const layout = new ParamLayout();
     const init = new Map<string, Float32Array>();
@@ -237,9 +237,8 @@ test('TiledMlp and WasmMlp (SIMD, float32) compute what HostMlp computes (forwar
   }
 });
 
-test('WasmGemm: C += A·B against a scalar product, and widths it does not take are refused', (t) => {
+for (const [M, K, N] of [[5, 9, 32], [4, 3, 37], [3, 17, 5]]) test(`WasmGemm: C += A·B against a scalar product (${M}×${K}·${K}×${N})`, (t) => {
   const gemm = WasmGemm.create() as WasmGemm;
-  const [M, K, N] = [5, 9, 32];
   gemm.reserve(M * K + K * N + M * N);
   const f = gemm.f32;
   const rng = new Rng(4);
@@ -254,5 +253,4 @@ test('WasmGemm: C += A·B against a scalar product, and widths it does not take 
     return s;
   });
   assertClose(t, f.subarray(c, c + M * N), expected, 1e-6, 'gemm');
-  t.throws(() => gemm.gemm(a, b, c, M, K, 8), { message: /N must be a multiple of 16, got 8/ });
 });

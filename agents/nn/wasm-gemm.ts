@@ -7,7 +7,7 @@ interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 type WasmModule = object;
-type KernelFn = (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+type KernelFn = (a: number, b: number, c: number, m: number, k: number, n: number, nEnd: number) => void;
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => WasmInstance;
@@ -19,8 +19,8 @@ declare const WebAssembly: {
  * fast, since V8 does not vectorise loops. The kernel walks 16-column strips of B (kept in L1 across the
  * rows of A) and keeps a 2 × 16 tile of C in eight f32x4 registers over the reduced dimension: per step of
  * k, four vector loads of B feed two broadcasts of A and sixteen vector multiply/adds (1.3× faster than a
- * 1 × 16 tile here; a 64×256·256×256 product takes ≈ 0.2 ms of one EPYC core). N must be a multiple
- * of 16 (callers fall back to scalar loops otherwise). Matrices live in the module's own memory; callers
+ * 1 × 16 tile here; a 64×256·256×256 product takes ≈ 0.2 ms of one EPYC core). Columns beyond the last
+ * multiple of 16 run as scalar loops. Matrices live in the module's own memory; callers
  * address them by float offsets and write them through {@link WasmGemm.f32}.
  */
 export class WasmGemm {
@@ -57,13 +57,28 @@ export class WasmGemm {
     this.view = new Float32Array(this.memory.buffer);
   }
 
-  /** `C += A · B` with A at float offset `a` (`[M×K]`), B at `b` (`[K×N]`), C at `c` (`[M×N]`); N % 16 === 0. */
+  /**
+   * `C += A · B` with A at float offset `a` (`[M×K]`), B at `b` (`[K×N]`), C at `c` (`[M×N]`): the columns
+   * up to the last multiple of 16 on the SIMD kernel, the remaining N mod 16 as scalar loops.
+   */
   gemm(a: number, b: number, c: number, M: number, K: number, N: number): void {
-    if (N % 16 !== 0) throw new RangeError(`WasmGemm: N must be a multiple of 16, got ${N}`);
-    // Pairs of rows on the 2-row kernel (each broadcast of B feeds twice the work), an odd last row on the 1-row one.
-    const pairs = M & ~1;
-    if (pairs > 0) this.gemm2(a * 4, b * 4, c * 4, pairs, K, N);
-    if (pairs < M) this.gemm1((a + pairs * K) * 4, b * 4, (c + pairs * N) * 4, 1, K, N);
+    const nEnd = N & ~15;
+    if (nEnd > 0) {
+      // Pairs of rows on the 2-row kernel (each vector of B feeds twice the work), an odd last row on the 1-row one.
+      const pairs = M & ~1;
+      if (pairs > 0) this.gemm2(a * 4, b * 4, c * 4, pairs, K, N, nEnd);
+      if (pairs < M) this.gemm1((a + pairs * K) * 4, b * 4, (c + pairs * N) * 4, 1, K, N, nEnd);
+    }
+    if (nEnd < N) {
+      const f = this.view;
+      for (let m = 0; m < M; m++) {
+        for (let j = nEnd; j < N; j++) {
+          let s = f[c + m * N + j];
+          for (let k = 0; k < K; k++) s += f[a + m * K + k] * f[b + k * N + j];
+          f[c + m * N + j] = s;
+        }
+      }
+    }
   }
 }
 
@@ -108,11 +123,12 @@ function name(text: string): number[] {
 function kernelBody(R: number): number[] {
   const I32 = 0x7f;
   const V128 = 0x7b;
-  // Parameters 0–5: a, b, c, M, K, N (byte pointers, counts). i32 locals 6–13, then 4·R accumulators and the broadcast.
-  const [A, B, C, M, K, N, n, m, k, aPtr, bPtr, cPtr, rowBytes, kBytes] = Array.from({ length: 14 }, (_, i) => i);
-  const acc = (r: number, j: number) => 14 + 4 * r + j;
-  const av = 14 + 4 * R;
-  const bv = (j: number) => 15 + 4 * R + j;
+  // Parameters 0–6: a, b, c (byte pointers), M, K, N (row strides), nEnd (columns to do, a multiple of 16).
+  // i32 locals 7–14, then 4·R accumulators, the broadcast of A and four vectors of B.
+  const [A, B, C, M, K, N, nEnd, n, m, k, aPtr, bPtr, cPtr, rowBytes, kBytes] = Array.from({ length: 15 }, (_, i) => i);
+  const acc = (r: number, j: number) => 15 + 4 * r + j;
+  const av = 15 + 4 * R;
+  const bv = (j: number) => 16 + 4 * R + j;
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
   const i32 = (v: number) => [0x41, ...sleb(v)];
@@ -134,7 +150,7 @@ function kernelBody(R: number): number[] {
     ...get(K), ...i32(4), ...mul, ...set(kBytes),
     ...i32(0), ...set(n),
     0x02, 0x40, 0x03, 0x40, // block $nDone, loop $nLoop
-    ...get(n), ...get(N), ...geS, 0x0d, 1,
+    ...get(n), ...get(nEnd), ...geS, 0x0d, 1,
     ...i32(0), ...set(m),
     0x02, 0x40, 0x03, 0x40, // block $mDone, loop $mLoop: while m + R <= M
     ...get(m), ...i32(R), ...add, ...get(M), ...gtS, 0x0d, 1,
@@ -173,7 +189,7 @@ function gemmModuleBytes(): Uint8Array {
   const I32 = 0x7f;
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]),
     ...section(3, [2, 0, 0]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [3, ...name('gemm1'), 0x00, 0, ...name('gemm2'), 0x00, 1, ...name('mem'), 0x02, 0]),

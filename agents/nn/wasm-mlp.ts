@@ -20,8 +20,8 @@ export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp 
 /**
  * An MLP trained in float32 (like torch and tfjs) with its matrix products on the WebAssembly SIMD kernel
  * of {@link WasmGemm}: forward `Y = X·W` (+ bias, activation), weight gradient `dW = Xᵀ·dY` and input gradient
- * `dX = dY·Wᵀ` (transposes copied in JavaScript, a small fraction of the product's work). Layers whose
- * output width is not a multiple of 16 (the heads: actions, values) run as scalar loops on the same memory.
+ * `dX = dY·Wᵀ` (transposes copied in JavaScript, a small fraction of the product's work); output columns
+ * beyond the last multiple of 16 (all of a 2-action head) run as scalar loops inside `WasmGemm.gemm`.
  * Parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
  */
 export class WasmMlp implements TrainableMlp {
@@ -65,8 +65,7 @@ export class WasmMlp implements TrainableMlp {
       const w = this.kernelOffsets[l];
       const bias = this.biasOffsets[l];
       for (let b = 0; b < batch; b++) for (let j = 0; j < fanOut; j++) f[y + b * fanOut + j] = f[bias + j];
-      if (fanOut % 16 === 0) this.gemm.gemm(x, w, y, batch, fanIn, fanOut);
-      else scalarProduct(f, x, w, y, batch, fanIn, fanOut);
+      this.gemm.gemm(x, w, y, batch, fanIn, fanOut);
       if (l + 1 < layers.length) {
         const n = batch * fanOut;
         if (relu) for (let k = y; k < y + n; k++) f[k] = f[k] > 0 ? f[k] : 0;
@@ -106,8 +105,7 @@ export class WasmMlp implements TrainableMlp {
         const g = this.gOff;
         for (let b = 0; b < B; b++) for (let i = 0; i < fanIn; i++) f[t + i * B + b] = f[x + b * fanIn + i];
         f.fill(0, g, g + fanIn * fanOut);
-        if (fanOut % 16 === 0) gemm.gemm(t, d, g, fanIn, B, fanOut);
-        else scalarProduct(f, t, d, g, fanIn, B, fanOut);
+        gemm.gemm(t, d, g, fanIn, B, fanOut);
         const n = fanIn * fanOut;
         for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
       }
@@ -117,8 +115,7 @@ export class WasmMlp implements TrainableMlp {
       const t = this.tOff;
       for (let i = 0; i < fanIn; i++) for (let j = 0; j < fanOut; j++) f[t + j * fanIn + i] = f[w + i * fanOut + j];
       f.fill(0, dx, dx + B * fanIn);
-      if (fanIn % 16 === 0) gemm.gemm(d, t, dx, B, fanOut, fanIn);
-      else scalarProduct(f, d, t, dx, B, fanOut, fanIn);
+      gemm.gemm(d, t, dx, B, fanOut, fanIn);
       if (l === 0) {
         const n = B * fanIn;
         for (let k = 0; k < n; k++) (dInput as Float64Array)[k] = f[dx + k];
@@ -151,16 +148,5 @@ export class WasmMlp implements TrainableMlp {
     this.gemm.reserve(off);
     this.out = new Float64Array(batch * this.mlp.outputSize);
     this.capacity = batch;
-  }
-}
-
-/** `C += A · B` as scalar loops on the kernel's memory (for widths the SIMD kernel does not take). */
-function scalarProduct(f: Float32Array, a: number, b: number, c: number, M: number, K: number, N: number): void {
-  for (let m = 0; m < M; m++) {
-    for (let j = 0; j < N; j++) {
-      let s = f[c + m * N + j];
-      for (let k = 0; k < K; k++) s += f[a + m * K + k] * f[b + k * N + j];
-      f[c + m * N + j] = s;
-    }
   }
 }
