@@ -9,6 +9,7 @@
  * ondemand, via learning-offpolicy.js).
  * Flags: `--seeds N` (default 3), `--steps N` (CartPole budget, default 100000), `--eval-freq N`
  * (default 5000), `--systems-steps N` (Autoscaling/Congestion training budget, default 50000),
+ * `--offpolicy-cases a,b` (what `offpolicy` runs of learning-offpolicy.js; default grad-step,throughput,pendulum),
  * `--backend NAME` (default: FLASH_GYM_BACKEND or auto), `--engine auto|typed-array|tfjs` (PPO/DQN
  * training engine, default auto), `--out DIR` (default results/learning).
  * Prints Markdown (machine, command, date, tables) and writes learning curves as CSV and SVG under --out.
@@ -36,6 +37,8 @@ interface Flags {
   backend: BackendRequest | undefined;
   engine: 'auto' | 'typed-array' | 'tfjs';
   systemsSteps: number;
+  /** The cases of learning-offpolicy.js that `offpolicy` runs. */
+  offpolicyCases: string;
   out: string;
 }
 
@@ -56,7 +59,7 @@ function parseFlags(argv: readonly string[]): Flags {
   };
   const engine = get('engine') ?? 'auto';
   if (engine !== 'auto' && engine !== 'typed-array' && engine !== 'tfjs') throw new Error(`--engine must be auto, typed-array or tfjs, got ${engine}`);
-  return { only, seeds: num('seeds', 3), steps: num('steps', 100_000), evalFreq: num('eval-freq', 5000), systemsSteps: num('systems-steps', 50_000), backend: get('backend') as BackendRequest | undefined, engine, out: get('out') ?? 'results/learning' };
+  return { only, seeds: num('seeds', 3), steps: num('steps', 100_000), evalFreq: num('eval-freq', 5000), systemsSteps: num('systems-steps', 50_000), offpolicyCases: get('offpolicy-cases') ?? 'grad-step,throughput,pendulum', backend: get('backend') as BackendRequest | undefined, engine, out: get('out') ?? 'results/learning' };
 }
 
 /** A learning benchmark: an agent factory and the return it must reach. */
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     '',
   ];
   for (const key of ['ppo-default', 'dqn-zoo']) if (flags.only.has(key)) await runLearning(key, flags, lines);
-  if (flags.only.has('offpolicy')) lines.push(offPolicy(['--only', 'grad-step,throughput,pendulum', '--seeds', String(flags.seeds)]));
+  if (flags.only.has('offpolicy')) lines.push(offPolicy(['--only', flags.offpolicyCases, '--seeds', String(flags.seeds)]));
   if (flags.only.has('throughput')) {
     const f = { backend: flags.backend, engine: flags.engine };
     lines.push('### Training throughput (env steps/s, updates included, one process)', '', '| configuration | engine | steps | steps/s (wall) | steps/s per CPU-second | SB3 2.9 (issue 6, idle machine) |', '|---|---|---|---|---|---|');
