@@ -76,17 +76,10 @@ export class ShardRunner {
       const env = this.envs[k];
       let info: Info;
       if (this.mode === 'next-step' && this.autoresetPending[k]) {
-        let reset;
-        try {
-          reset = env.reset();
-        } catch (error) {
-          throw SubEnvError.wrap(error, index, envIdOf(env), 'reset');
-        }
-        this.writeObservation(index, reset.observation, env);
+        info = this.autoreset(env, index);
         rewards[index] = 0;
         terminations[index] = 0;
         truncations[index] = 0;
-        info = reset.info;
       } else {
         let result;
         try {
@@ -102,14 +95,7 @@ export class ShardRunner {
         if (this.mode === 'same-step' && (result.terminated || result.truncated)) {
           // Gymnasium adds {final_obs, final_info} first, then the info of the reset that follows.
           records.push({ index, info: { finalObs: readRow(this.obsLayout, this.buffers.observations, index), finalInfo: info } });
-          let reset;
-          try {
-            reset = env.reset();
-          } catch (error) {
-            throw SubEnvError.wrap(error, index, envIdOf(env), 'reset');
-          }
-          this.writeObservation(index, reset.observation, env);
-          info = reset.info;
+          info = this.autoreset(env, index);
         }
       }
       this.autoresetPending[k] = terminations[index] | truncations[index];
@@ -129,6 +115,18 @@ export class ShardRunner {
       }
     });
     if (failure !== undefined) throw failure;
+  }
+
+  /** Resets sub-env `index` (continuing its RNG), writes its observation and returns the reset's info. */
+  private autoreset(env: AnyEnv, index: number): Info {
+    let reset;
+    try {
+      reset = env.reset();
+    } catch (error) {
+      throw SubEnvError.wrap(error, index, envIdOf(env), 'reset');
+    }
+    this.writeObservation(index, reset.observation, env);
+    return reset.info;
   }
 
   private actionOf(k: number, index: number): number | BatchArray {
