@@ -54,8 +54,10 @@ export interface DQNOptions extends CommonAgentOptions {
   readonly doubleQ?: boolean;
   readonly policyKwargs?: DQNPolicyKwargs;
   /**
-   * Where gradient steps run: `typed-array` loops on the host, `tfjs` on the selected backend, or `auto`
-   * (default; see `usesTfjsEngine`): tfjs on node/node-gpu and for large networks on wasm, typed arrays otherwise.
+   * Where gradient steps run: `typed-array` (hand-written loss gradients, forward/backward passes with
+   * WebAssembly SIMD matrix products in float32, host Adam), `tfjs` (autodiff on the selected backend), or
+   * `auto` (default; see `usesTfjsEngine`): tfjs on the native backends (node, node-gpu), typed-array on cpu
+   * and wasm. Both compute the same loss, gradient and Adam step, up to float32 rounding.
    */
   readonly engine?: TrainingEngine;
 }

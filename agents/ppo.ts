@@ -39,10 +39,10 @@ export interface PPOOptions extends CommonAgentOptions {
   readonly targetKl?: number | null;
   readonly policyKwargs?: ActorCriticPolicyKwargs;
   /**
-   * Where minibatch updates run: `typed-array` (hand-written forward/backward loops on the host parameters),
-   * `tfjs` (autodiff on the selected backend) or `auto` (default; see `usesTfjsEngine`): tfjs on the native
-   * backends (node, node-gpu) and for large networks, typed arrays for small networks on cpu and wasm.
-   * Both engines compute the same loss, gradient and Adam step (float64 vs float32 arithmetic aside).
+   * Where gradient steps run: `typed-array` (hand-written loss gradients, forward/backward passes with
+   * WebAssembly SIMD matrix products in float32, host Adam), `tfjs` (autodiff on the selected backend), or
+   * `auto` (default; see `usesTfjsEngine`): tfjs on the native backends (node, node-gpu), typed-array on cpu
+   * and wasm. Both compute the same loss, gradient and Adam step, up to float32 rounding.
    */
   readonly engine?: TrainingEngine;
 }
