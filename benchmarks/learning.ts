@@ -8,7 +8,7 @@
  * tasks), congestion (PPO on CongestionControl-v0 vs AIMD on held-out tasks), dvfs (QLearning on DVFS-v0 vs
  * ondemand, via learning-offpolicy.js).
  * Flags: `--seeds N` (default 3), `--steps N` (CartPole budget, default 100000), `--eval-freq N`
- * (default 5000), `--systems-steps N` (Autoscaling/Congestion training budget, default 50000),
+ * (default 5000), `--systems-steps N` (Autoscaling/Congestion training budget, default 100000),
  * `--offpolicy-cases a,b` (what `offpolicy` runs of learning-offpolicy.js; default grad-step,throughput,pendulum),
  * `--backend NAME` (default: FLASH_GYM_BACKEND or auto), `--engine auto|typed-array|tfjs` (PPO/DQN
  * training engine, default auto), `--out DIR` (default results/learning).
@@ -59,7 +59,7 @@ function parseFlags(argv: readonly string[]): Flags {
   };
   const engine = get('engine') ?? 'auto';
   if (engine !== 'auto' && engine !== 'typed-array' && engine !== 'tfjs') throw new Error(`--engine must be auto, typed-array or tfjs, got ${engine}`);
-  return { only, seeds: num('seeds', 3), steps: num('steps', 100_000), evalFreq: num('eval-freq', 5000), systemsSteps: num('systems-steps', 50_000), offpolicyCases: get('offpolicy-cases') ?? 'grad-step,throughput,pendulum', backend: get('backend') as BackendRequest | undefined, engine, out: get('out') ?? 'results/learning' };
+  return { only, seeds: num('seeds', 3), steps: num('steps', 100_000), evalFreq: num('eval-freq', 5000), systemsSteps: num('systems-steps', 100_000), offpolicyCases: get('offpolicy-cases') ?? 'grad-step,throughput,pendulum', backend: get('backend') as BackendRequest | undefined, engine, out: get('out') ?? 'results/learning' };
 }
 
 /** A learning benchmark: an agent factory and the return it must reach. */
