@@ -1,6 +1,9 @@
 // Vector env throughput: env-steps/s of SyncVectorEnv vs WorkerVectorEnv at 1, 2, 4, 8, 16 envs, for a cheap
 // env (CartPole-v1), a fixture env that burns ~50 µs per step, and CongestionControl-v0 when it is registered;
-// then the worker env's fixed cost per batch step. Run: `npm run bench:vector` (add `--quick` for a short run).
+// then the worker env's fixed cost per batch step. Two worker configurations, side by side: every shard on a
+// worker thread (W = cores workers, the default), and `mainThreadShard` (the calling thread steps one shard,
+// W = cores − 1 workers), which keeps the thread count at the core count.
+// Run: `npm run bench:vector` (add `--quick` for a short run).
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import '../envs/index.js';
@@ -51,9 +54,20 @@ function timeSteps(venv: VectorEnv): number {
   return (steps * 1000) / (now - start);
 }
 
-async function measure(id: string, numEnvs: number, mode: 'sync' | 'worker', kwargs: Record<string, unknown>): Promise<number> {
-  const workers = Math.min(cores, numEnvs);
-  const venv = mode === 'sync' ? await makeVec(id, { numEnvs, kwargs, modules }) : await makeVec(id, { numEnvs, kwargs, modules, mode, workers });
+type Mode = 'sync' | 'worker' | 'worker+main';
+
+/** The threads that step envs: workers, plus the calling thread with mainThreadShard. */
+function workersFor(mode: Mode, numEnvs: number): number {
+  return mode === 'worker+main' ? Math.max(1, Math.min(cores - 1, numEnvs - 1)) : Math.min(cores, numEnvs);
+}
+
+async function measure(id: string, numEnvs: number, mode: Mode, kwargs: Record<string, unknown>): Promise<number> {
+  if (mode === 'worker+main' && numEnvs < 2) return Number.NaN;
+  const workers = workersFor(mode, numEnvs);
+  const venv =
+    mode === 'sync'
+      ? await makeVec(id, { numEnvs, kwargs, modules })
+      : await makeVec(id, { numEnvs, kwargs, modules, mode: 'worker', workers, mainThreadShard: mode === 'worker+main' });
   try {
     return timeSteps(venv) * numEnvs;
   } finally {
@@ -61,7 +75,8 @@ async function measure(id: string, numEnvs: number, mode: 'sync' | 'worker', kwa
   }
 }
 
-const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+const fmt = (x: number): string => (Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en-US'));
+const ratio = (x: number, base: number): string => (Number.isNaN(x) ? '–' : `${(x / base).toFixed(2)}x`);
 
 async function main(): Promise<void> {
   const busyWork = calibrateBusyWork(50);
@@ -70,29 +85,35 @@ async function main(): Promise<void> {
     { label: 'Bench/Busy-v0 (~50 µs/step)', id: 'Bench/Busy-v0', kwargs: { work: busyWork } },
   ];
   if (listEnvs().includes('CongestionControl-v0')) cases.push({ label: 'CongestionControl-v0', id: 'CongestionControl-v0', kwargs: {} });
-  console.log(`# Vector env throughput (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cores} cores, workers = min(cores, envs))\n`);
+  console.log(`# Vector env throughput (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cores} cores)\n`);
+  console.log('worker: every shard on a worker thread, workers = min(cores, envs); worker+main: mainThreadShard, workers = min(cores − 1, envs − 1) plus the calling thread\n');
   console.log(`busy env: ${busyWork} loop iterations ≈ 50 µs per step on this machine\n`);
-  console.log('| env | envs | sync steps/s | worker steps/s | worker / sync |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| env | envs | sync steps/s | worker steps/s | worker / sync | worker+main steps/s | worker+main / sync |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   const perStepUs = new Map<string, number>();
   for (const c of cases) {
     for (const n of ENV_COUNTS) {
       const sync = await measure(c.id, n, 'sync', c.kwargs);
       const worker = await measure(c.id, n, 'worker', c.kwargs);
+      const withMain = await measure(c.id, n, 'worker+main', c.kwargs);
       perStepUs.set(`${c.id}/sync/${n}`, (1e6 * n) / sync);
       perStepUs.set(`${c.id}/worker/${n}`, (1e6 * n) / worker);
-      console.log(`| ${c.label} | ${n} | ${fmt(sync)} | ${fmt(worker)} | ${(worker / sync).toFixed(2)}x |`);
+      perStepUs.set(`${c.id}/worker+main/${n}`, (1e6 * n) / withMain);
+      console.log(`| ${c.label} | ${n} | ${fmt(sync)} | ${fmt(worker)} | ${ratio(worker, sync)} | ${fmt(withMain)} | ${ratio(withMain, sync)} |`);
     }
   }
-  // Fixed cost: what a worker batch step costs beyond the slowest shard's own env work (CartPole, 8 envs).
-  const workers = Math.min(cores, 8);
-  const shard = Math.ceil(8 / workers);
-  const workerUs = perStepUs.get('CartPole-v1/worker/8') as number;
-  const shardSyncUs = (perStepUs.get(`CartPole-v1/sync/${shard}`) ?? ((perStepUs.get('CartPole-v1/sync/8') as number) * shard) / 8) as number;
-  console.log(
-    `\nworker fixed cost per batch step (CartPole-v1, 8 envs, ${workers} workers): ${(workerUs - shardSyncUs).toFixed(1)} µs ` +
-      `(batch step ${workerUs.toFixed(1)} µs − sync step of one ${shard}-env shard ${shardSyncUs.toFixed(1)} µs)`,
-  );
+  // Fixed cost: what a worker batch step costs beyond the largest shard's own env work (CartPole, 8 envs).
+  console.log('');
+  for (const mode of ['worker', 'worker+main'] as const) {
+    const threads = workersFor(mode, 8) + (mode === 'worker+main' ? 1 : 0);
+    const shard = Math.ceil(8 / threads);
+    const batchUs = perStepUs.get(`CartPole-v1/${mode}/8`) as number;
+    const shardSyncUs = (perStepUs.get(`CartPole-v1/sync/${shard}`) ?? ((perStepUs.get('CartPole-v1/sync/8') as number) * shard) / 8) as number;
+    console.log(
+      `${mode} fixed cost per batch step (CartPole-v1, 8 envs, ${workersFor(mode, 8)} workers${mode === 'worker+main' ? ' + the calling thread' : ''}): ` +
+        `${(batchUs - shardSyncUs).toFixed(1)} µs (batch step ${batchUs.toFixed(1)} µs − sync step of one ${shard}-env shard ${shardSyncUs.toFixed(1)} µs)`,
+    );
+  }
 }
 
 await main();

@@ -32,9 +32,11 @@ export interface MakeVecOptions {
   stepTimeoutMs?: number;
   /** Worker mode: see {@link WorkerVectorEnv.create}. */
   spinIterations?: number;
+  /** Worker mode: the calling thread steps one shard too (see {@link WorkerVectorEnvOptions.mainThreadShard}). */
+  mainThreadShard?: boolean;
 }
 
-const OPTION_KEYS = ['numEnvs', 'mode', 'workers', 'autoreset', 'wrappers', 'kwargs', 'modules', 'stepTimeoutMs', 'spinIterations'];
+const OPTION_KEYS = ['numEnvs', 'mode', 'workers', 'autoreset', 'wrappers', 'kwargs', 'modules', 'stepTimeoutMs', 'spinIterations', 'mainThreadShard'];
 
 /**
  * Gymnasium's `make_vec`: `numEnvs` copies of a registered env, stepped together. Async because worker
@@ -72,9 +74,11 @@ export async function makeVec<Obs = unknown, Act = unknown>(id: string, options:
       autoreset,
       stepTimeoutMs: options.stepTimeoutMs,
       spinIterations: options.spinIterations,
+      mainThreadShard: options.mainThreadShard,
     });
   }
   if (options.workers !== undefined) throw new InvalidOptionError(`makeVec("${id}"): workers applies to mode "worker" only`);
+  if (options.mainThreadShard !== undefined) throw new InvalidOptionError(`makeVec("${id}"): mainThreadShard applies to mode "worker" only`);
   await importModules(modules);
   const envFn = (): Env<Obs, Act> => {
     let env = buildEnv({ id, kwargs, wrappers: [], modules: [] });

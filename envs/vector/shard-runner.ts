@@ -44,6 +44,11 @@ export class ShardRunner {
     this.actionScratch = envs.map(() => allocTyped(actLayout.dtype, actLayout.rowSize, false));
   }
 
+  /** Number of sub-envs in the shard. */
+  get size(): number {
+    return this.envs.length;
+  }
+
   /** Resets the shard's sub-envs (those marked in the mask, if one is given); returns their infos in order. */
   reset(request: ShardResetRequest): InfoRecord[] {
     const records: InfoRecord[] = [];

@@ -6,7 +6,8 @@ import { EnvError, InvalidOptionError, describeValue } from '../core/errors.js';
 import type { AutoresetMode, BatchedActions, VectorStepResult } from './vector-env.js';
 import { BufferedVectorEnv, assertAutoresetMode } from './buffered-vector-env.js';
 import { assertCloneable, buildEnv, importModules, type EnvRecipe } from './env-recipe.js';
-import type { ShardResetRequest } from './shard-runner.js';
+import { layoutOf } from './batch-layout.js';
+import { ShardRunner, type BatchBuffers as ShardBuffers, type ShardResetRequest } from './shard-runner.js';
 import { SubEnvError } from './sub-env-error.js';
 import type { InfoRecord } from './vector-info.js';
 import { assertWrapperSpec } from './wrapper-registry.js';
@@ -45,6 +46,14 @@ export interface WorkerVectorEnvOptions {
   stepTimeoutMs?: number;
   /** Busy-poll iterations before blocking, on both sides (default 2000: ~µs; 0 disables spinning). */
   spinIterations?: number;
+  /**
+   * The calling thread steps the first shard itself while the workers step theirs (default false). On a
+   * machine with few cores this avoids one more thread than cores — W workers plus a waiting main thread —
+   * which costs a scheduler hand-off per step; the price is fault isolation for that shard: env code that
+   * hangs or calls `process.exit` there does so in the calling thread, as in a SyncVectorEnv. Then
+   * `workers` defaults to cores − 1 and the envs are split into workers + 1 shards.
+   */
+  mainThreadShard?: boolean;
 }
 
 interface WorkerHandle {
@@ -74,6 +83,8 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
   private readonly stepTimeoutMs: number;
   private readonly spinIterations: number;
   private readonly recipe: EnvRecipe;
+  /** The shard the calling thread steps itself (`mainThreadShard`), else undefined. */
+  private readonly mainRunner: ShardRunner | undefined;
   private pendingStep = false;
   private closing: Promise<void> | undefined;
 
@@ -83,6 +94,10 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     this.numWorkers = options.workers;
     this.stepTimeoutMs = options.stepTimeoutMs;
     this.spinIterations = options.spinIterations;
+    const shards = this.numWorkers + (options.mainThreadShard ? 1 : 0);
+    const shardStart = (s: number): number => Math.floor((s * this.numEnvs) / shards);
+    // Built before the pool starts, so a failing sub-env leaves no threads behind.
+    this.mainRunner = options.mainThreadShard ? buildMainShard(recipe, shardStart(1), this.buffers, this.autoresetMode) : undefined;
     this.control = new Int32Array(new SharedArrayBuffer(this.numWorkers * SLOT_INTS * 4));
     this.pool = new Piscina({
       filename: WORKER_FILE.href,
@@ -95,8 +110,9 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     });
     this.handles = [];
     for (let w = 0; w < this.numWorkers; w++) {
-      const firstIndex = Math.floor((w * this.numEnvs) / this.numWorkers);
-      const end = Math.floor(((w + 1) * this.numEnvs) / this.numWorkers);
+      const shard = w + (options.mainThreadShard ? 1 : 0);
+      const firstIndex = shardStart(shard);
+      const end = shardStart(shard + 1);
       const channel = new MessageChannel();
       channel.port1.unref();
       const task: WorkerTask = {
@@ -145,6 +161,11 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     return venv;
   }
 
+  /** Sub-envs stepped by the calling thread (`mainThreadShard`): indices 0 … mainThreadEnvs − 1. */
+  get mainThreadEnvs(): number {
+    return this.mainRunner?.size ?? 0;
+  }
+
   /** The env id every sub-env was made from. */
   get envId(): string {
     return this.recipe.id;
@@ -171,12 +192,31 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     assertCloneable(request.options, 'reset options');
     for (const handle of this.handles) handle.port.postMessage(request);
     this.signal(Command.Reset);
-    return this.runGuarded(() => this.collectBlocking('reset'));
+    return this.runGuarded(() => this.withMainShard((runner) => runner.reset(request), () => this.collectBlocking('reset')));
   }
 
   protected stepShards(): InfoRecord[] {
     this.signal(Command.Step);
-    return this.collectBlocking('step');
+    return this.withMainShard((runner) => runner.step(), () => this.collectBlocking('step'));
+  }
+
+  /**
+   * Runs the calling thread's shard (if any) while the workers run theirs, then collects the workers' results —
+   * even when the main shard failed, so that every worker has finished before the error propagates.
+   */
+  private withMainShard(runMain: (runner: ShardRunner) => InfoRecord[], collectWorkers: () => InfoRecord[]): InfoRecord[] {
+    const main = this.runMainShard(runMain);
+    return mergeShardResults(main, collectWorkers());
+  }
+
+  /** Runs the calling thread's shard, keeping its error (if any) for after the workers have finished. */
+  private runMainShard(runMain: (runner: ShardRunner) => InfoRecord[]): MainShardResult {
+    if (this.mainRunner === undefined) return { records: [], error: undefined };
+    try {
+      return { records: runMain(this.mainRunner), error: undefined };
+    } catch (error) {
+      return { records: [], error };
+    }
   }
 
   override step(actions: BatchedActions): VectorStepResult {
@@ -197,8 +237,10 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     this.assertOpen('stepWait');
     if (!this.pendingStep) throw new EnvError('WorkerVectorEnv.stepWait: no step in flight; call stepAsync(actions) first');
     try {
+      // The calling thread's shard runs now, after the caller's own work; then wait for the workers.
+      const main = this.runMainShard((runner) => runner.step());
       for (const handle of this.handles) await this.waitAsyncFor(handle);
-      return this.finishStep(this.runGuarded(() => this.collectMessages('step')));
+      return this.finishStep(mergeShardResults(main, this.collectMessages('step')));
     } catch (error) {
       this.failure ??= error as Error;
       throw error;
@@ -223,8 +265,12 @@ export class WorkerVectorEnv<Obs = unknown, Act = unknown> extends BufferedVecto
     if (!this.pendingStep && this.failure === undefined) {
       for (const handle of live) this.signalOne(handle, Command.Close);
     }
-    await Promise.race([Promise.all(this.handles.map((h) => h.task)), delay(1000)]);
-    await this.pool.destroy();
+    try {
+      this.mainRunner?.close();
+    } finally {
+      await Promise.race([Promise.all(this.handles.map((h) => h.task)), delay(1000)]);
+      await this.pool.destroy();
+    }
     for (const handle of this.handles) handle.port.close();
   }
 
@@ -320,9 +366,16 @@ function resolveOptions(options: WorkerVectorEnvOptions): Required<WorkerVectorE
   if (options === null || typeof options !== 'object') throw new InvalidOptionError(`WorkerVectorEnv: options must be an object, got ${describeValue(options)}`);
   const { numEnvs } = options;
   if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new InvalidOptionError(`WorkerVectorEnv: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
-  const workers = options.workers ?? Math.min(availableParallelism(), numEnvs);
-  if (!Number.isInteger(workers) || workers < 1 || workers > numEnvs) {
-    throw new InvalidOptionError(`WorkerVectorEnv: workers must be an integer in [1, numEnvs = ${numEnvs}], got ${describeValue(workers)}`);
+  const mainThreadShard = options.mainThreadShard ?? false;
+  if (typeof mainThreadShard !== 'boolean') throw new InvalidOptionError(`WorkerVectorEnv: mainThreadShard must be a boolean, got ${describeValue(mainThreadShard)}`);
+  if (mainThreadShard && numEnvs < 2) throw new InvalidOptionError('WorkerVectorEnv: mainThreadShard needs numEnvs ≥ 2 (one shard for the calling thread, one for a worker)');
+  // The calling thread takes one shard and one core: the workers take the rest.
+  const maxWorkers = mainThreadShard ? numEnvs - 1 : numEnvs;
+  const workers = options.workers ?? Math.min(Math.max(1, availableParallelism() - (mainThreadShard ? 1 : 0)), maxWorkers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers) {
+    throw new InvalidOptionError(
+      `WorkerVectorEnv: workers must be an integer in [1, ${mainThreadShard ? 'numEnvs − 1' : 'numEnvs'} = ${maxWorkers}], got ${describeValue(workers)}`,
+    );
   }
   const autoreset = options.autoreset ?? 'next-step';
   assertAutoresetMode(autoreset, 'WorkerVectorEnv');
@@ -334,7 +387,7 @@ function resolveOptions(options: WorkerVectorEnvOptions): Required<WorkerVectorE
   if (!Number.isInteger(spinIterations) || spinIterations < 0) {
     throw new InvalidOptionError(`WorkerVectorEnv: spinIterations must be an integer ≥ 0, got ${describeValue(spinIterations)}`);
   }
-  return { numEnvs, workers, autoreset, stepTimeoutMs, spinIterations };
+  return { numEnvs, workers, autoreset, stepTimeoutMs, spinIterations, mainThreadShard };
 }
 
 function checkRecipe(recipe: EnvRecipe): void {
@@ -345,6 +398,30 @@ function checkRecipe(recipe: EnvRecipe): void {
   if (!Array.isArray(recipe.modules) || !recipe.modules.every((m) => typeof m === 'string')) {
     throw new InvalidOptionError(`WorkerVectorEnv: modules must be an array of paths or URLs, got ${describeValue(recipe.modules)}`);
   }
+}
+
+interface MainShardResult {
+  readonly records: InfoRecord[];
+  readonly error: unknown;
+}
+
+/** The infos of the main shard (lowest indices) then the workers'; rethrows the main shard's error. */
+function mergeShardResults(main: MainShardResult, workers: InfoRecord[]): InfoRecord[] {
+  if (main.error !== undefined) throw main.error;
+  return main.records.length === 0 ? workers : main.records.concat(workers);
+}
+
+/** Builds the calling thread's shard: sub-envs 0 … count − 1 over the shared batch buffers. */
+function buildMainShard(recipe: EnvRecipe, count: number, buffers: ShardBuffers, autoreset: AutoresetMode): ShardRunner {
+  const envs = Array.from({ length: count }, (_, index) => {
+    try {
+      return buildEnv(recipe);
+    } catch (error) {
+      throw SubEnvError.wrap(error, index, recipe.id, 'make');
+    }
+  });
+  const [first] = envs;
+  return new ShardRunner(envs, 0, layoutOf(first.observationSpace, 'observation'), layoutOf(first.actionSpace, 'action'), buffers, autoreset);
 }
 
 function delay(ms: number): Promise<void> {
