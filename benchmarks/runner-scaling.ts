@@ -7,7 +7,8 @@
  *   --suite   learning (default): PPO on CartPole-v1 with SB3 defaults, one run per seed, `--steps` each;
  *             random: random-policy episodes on every env (short runs: measures the runner's own overhead)
  *   --seeds   runs of the learning suite (default 4; an even number keeps both workers busy to the end)
- *   --steps   training steps per learning run (default 16384: 8 PPO rollouts and updates, long enough that
+ *   --steps   training steps per learning run (default 65536: 32 PPO rollouts and updates, ~5 s a run, long
+ *             enough that
  *             each worker thread's start-up — loading TensorFlow.js and the envs, about a second — is small)
  *   --rounds  alternating 1-worker / 2-worker rounds (default 2)
  *   --check   exit with status 1 when the speed-up is below 1.7
@@ -34,7 +35,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { suite: 'learning', seeds: 4, steps: 16384, rounds: 2, check: false };
+  const options: Options = { suite: 'learning', seeds: 4, steps: 65536, rounds: 2, check: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const int = (): number => {
