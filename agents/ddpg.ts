@@ -12,6 +12,7 @@ import { makeActionNoise, type ActionNoise, type ActionNoiseSpec, type ActionNoi
 import { Td3Policy, type Td3PolicyKwargs } from './policies/td3-policy.js';
 import type { Td3Updater } from './policies/td3-update.js';
 import { HostTd3Updater } from './policies/td3-update-host.js';
+import { usesTfjsEngine } from './policies/engine-choice.js';
 import { TfjsTd3Updater } from './policies/td3-update-tfjs.js';
 
 /** DDPG's (and TD3's) hyperparameters: SB3's names in camelCase. */
@@ -47,11 +48,11 @@ export interface DDPGOptions extends CommonAgentOptions {
   readonly targetNoiseClip?: number;
   readonly policyKwargs?: Td3PolicyKwargs;
   /**
-   * Where gradient steps run: `typed-array` loops on the host, `tfjs` on the selected backend, or `auto`
-   * (default): tfjs on native kernels (node, node-gpu) and on wasm for large critics (at least
-   * {@link TFJS_MIN_CRITIC_MACS} multiply-adds per sample), typed arrays otherwise. Measured on a 2-core
-   * EPYC, batch 256: [400, 300] nets cost 180 ms CPU per step on wasm vs 380 ms as loops; [64, 64] nets
-   * cost about 10 ms either way, and tfjs's per-op dispatch dominates anything smaller.
+   * Where gradient steps run: the `typed-array` engine (host parameter vectors, `WasmMlp`'s WebAssembly SIMD
+   * matrix products in float32, host Adam), `tfjs` on the selected backend, or `auto` (default): tfjs on the
+   * native backends (node, node-gpu), the typed-array engine on `cpu` and `wasm` (PPO/DQN's rule,
+   * `usesTfjsEngine`). Measured on a 2-core EPYC, batch 256, [400, 300] nets: one DDPG step costs ≈ 40 ms
+   * CPU on the typed-array engine (≈ 230 ms with the former float64 loops) vs ≈ 180 ms on tfjs's wasm backend.
    */
   readonly engine?: TrainingEngine;
 }
@@ -59,7 +60,10 @@ export interface DDPGOptions extends CommonAgentOptions {
 /** See {@link DDPGOptions.engine}. */
 export type TrainingEngine = 'auto' | 'typed-array' | 'tfjs';
 
-/** Critic size (multiply-adds per sample) from which `auto` trains on tfjs's wasm backend: between the measured [64, 64] and [400, 300]. */
+/**
+ * @deprecated No longer consulted: `auto` keeps the typed-array engine on wasm at every size, since its
+ * WebAssembly SIMD products beat tfjs's wasm matMul there. Kept (still exported) so that imports keep compiling.
+ */
 export const TFJS_MIN_CRITIC_MACS = 32_768;
 
 type Resolved = Required<Omit<DDPGOptions, keyof CommonAgentOptions | 'actionNoise' | 'policyKwargs'>> & {
@@ -296,12 +300,9 @@ export class DDPG extends OffPolicyAlgorithm {
 
   private ensureUpdater(): Td3Updater {
     if (this.updater !== undefined) return this.updater;
-    const request = this.hyperparameters.engine;
-    const backend = this.backend?.name;
-    const native = backend === 'node' || backend === 'node-gpu';
-    const criticMacs = this.policy.critics[0].layers.reduce((sum, l) => sum + l.fanIn * l.fanOut, 0);
-    const useTfjs = request === 'tfjs' || (request === 'auto' && (native || (backend === 'wasm' && criticMacs >= TFJS_MIN_CRITIC_MACS)));
-    this.updater = useTfjs ? new TfjsTd3Updater(this.policy) : new HostTd3Updater(this.policy);
+    const p = this.policy;
+    const useTfjs = usesTfjsEngine(this.hyperparameters.engine, this.backend?.name, [p.actor, ...p.critics], this.hyperparameters.batchSize);
+    this.updater = useTfjs ? new TfjsTd3Updater(p) : new HostTd3Updater(p);
     if (this.pendingOptimizers !== undefined) this.updater.setOptimizerStates(this.pendingOptimizers);
     this.pendingOptimizers = undefined;
     return this.updater;

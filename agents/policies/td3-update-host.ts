@@ -1,19 +1,23 @@
 import type { AdamState } from '../nn/flat-adam.js';
 import { HostAdam } from '../nn/host-adam.js';
-import { HostMlp } from '../nn/host-mlp.js';
+import { createTrainableMlp, type TrainableMlp } from '../nn/wasm-mlp.js';
 import type { Td3Policy } from './td3-policy.js';
 import type { Td3Batch, Td3Losses, Td3StepSettings, Td3Updater } from './td3-update.js';
 
 /**
- * TD3/DDPG gradient steps as typed-array loops on the policy's host parameter vectors (see `HostMlp`):
- * no tfjs tensors at all, so nothing to dispose and no per-op dispatch.
+ * TD3/DDPG gradient steps on the policy's host parameter vectors, with every network's forward and backward
+ * pass on the fastest trainable MLP the runtime offers (`createTrainableMlp`: `WasmMlp`'s WebAssembly SIMD
+ * float32 matrix products, else `TiledMlp`'s loops) and host Adam: no tfjs tensors at all, so nothing to
+ * dispose and no per-op dispatch. Each network (online and target actor, each online and target critic) has
+ * its own `TrainableMlp`, because one keeps its activations from `forward` for `backward` and reuses its
+ * output array.
  */
 export class HostTd3Updater implements Td3Updater {
   readonly engine = 'typed-array' as const;
-  private readonly actor: HostMlp;
-  private readonly actorTarget: HostMlp;
-  private readonly critics: HostMlp[];
-  private readonly criticTargets: HostMlp[];
+  private readonly actor: TrainableMlp;
+  private readonly actorTarget: TrainableMlp;
+  private readonly critics: TrainableMlp[];
+  private readonly criticTargets: TrainableMlp[];
   private readonly actorAdam: HostAdam;
   private readonly criticAdam: HostAdam;
   private readonly actorGrad: Float64Array;
@@ -23,10 +27,10 @@ export class HostTd3Updater implements Td3Updater {
   constructor(private readonly policy: Td3Policy) {
     const actorLayout = policy.actorParams.layout;
     const criticLayout = policy.criticParams.layout;
-    this.actor = new HostMlp(policy.actor, actorLayout);
-    this.actorTarget = new HostMlp(policy.actor, actorLayout);
-    this.critics = policy.critics.map((c) => new HostMlp(c, criticLayout));
-    this.criticTargets = policy.critics.map((c) => new HostMlp(c, criticLayout));
+    this.actor = createTrainableMlp(policy.actor, actorLayout);
+    this.actorTarget = createTrainableMlp(policy.actor, actorLayout);
+    this.critics = policy.critics.map((c) => createTrainableMlp(c, criticLayout));
+    this.criticTargets = policy.critics.map((c) => createTrainableMlp(c, criticLayout));
     this.actorAdam = new HostAdam(actorLayout.size);
     this.criticAdam = new HostAdam(criticLayout.size);
     this.actorGrad = new Float64Array(actorLayout.size);
