@@ -6,7 +6,7 @@ import { assertSchedule, linearSchedule, scheduleToJson, scheduleValue, type Sch
 import { actionKind } from './common/spaces.js';
 import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegativeInt, positiveInt, stripUndefined } from './common/validate.js';
 import { FastMlp } from './nn/fast-forward.js';
-import type { AdamState } from './nn/flat-adam.js';
+import { currentAdamState, type AdamState } from './nn/flat-adam.js';
 import { buildMlp, type Activation, type Mlp } from './nn/mlp.js';
 import type { TrainingEngine } from './ddpg.js';
 import { usesTfjsEngine } from './policies/engine-choice.js';
@@ -281,10 +281,7 @@ export class DQN extends OffPolicyAlgorithm {
 
   /** Adam's state now (zeros before the first update). */
   private optimizerState(): AdamState {
-    if (this.updater !== undefined) return this.updater.optimizerState();
-    if (this.pendingOptimizer !== undefined) return this.pendingOptimizer;
-    const size = this.params.layout.size;
-    return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+    return currentAdamState(this.updater, this.pendingOptimizer, this.params.layout.size);
   }
 
   protected checkpointContents(): CheckpointContents {

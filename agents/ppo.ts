@@ -7,7 +7,7 @@ import { CheckpointError, tensorOf, type CheckpointContents } from './common/che
 import { assertSchedule, scheduleToJson, scheduleValue, type Schedule } from './common/schedules.js';
 import { actionKind, type ActionKind } from './common/spaces.js';
 import { assertKnownKeys, COMMON_OPTION_KEYS, inRange, nonNegative, positiveInt, stripUndefined } from './common/validate.js';
-import type { AdamState } from './nn/flat-adam.js';
+import { currentAdamState, type AdamState } from './nn/flat-adam.js';
 import type { TrainingEngine } from './ddpg.js';
 import { ActorCriticPolicy, type ActorCriticPolicyKwargs } from './policies/actor-critic.js';
 import { usesTfjsEngine } from './policies/engine-choice.js';
@@ -337,10 +337,7 @@ export class PPO extends BaseAlgorithm {
 
   /** Adam's state now (zeros before the first update). */
   private optimizerState(): AdamState {
-    if (this.updater !== undefined) return this.updater.optimizerState();
-    if (this.pendingOptimizer !== undefined) return this.pendingOptimizer;
-    const size = this.policy.params.layout.size;
-    return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+    return currentAdamState(this.updater, this.pendingOptimizer, this.policy.params.layout.size);
   }
 
   protected checkpointContents(): CheckpointContents {

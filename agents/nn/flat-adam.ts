@@ -16,6 +16,16 @@ export interface AdamState {
 }
 
 /**
+ * Adam's state as a checkpoint should hold it: the live optimizer's if training started, else the state
+ * restored from a checkpoint and not yet handed to an optimizer, else fresh zeros for `size` parameters.
+ */
+export function currentAdamState(live: { optimizerState(): AdamState } | undefined, pending: AdamState | undefined, size: number): AdamState {
+  if (live !== undefined) return live.optimizerState();
+  if (pending !== undefined) return pending;
+  return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+}
+
+/**
  * Adam over one flat parameter vector, with PyTorch's update rule (`torch.optim.Adam`, no weight decay):
  * `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`, `θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)`.
  * About a dozen tfjs kernels per step whatever the number of layers (see `ParamLayout` for why).
