@@ -51,9 +51,9 @@ export interface DDPGOptions extends CommonAgentOptions {
    * Where gradient steps run: the `typed-array` engine (host parameter vectors, `WasmMlp`'s WebAssembly SIMD
    * matrix products in float32, host Adam), `tfjs` on the selected backend, or `auto` (default): tfjs on the
    * native backends (node, node-gpu), the typed-array engine on `cpu` and `wasm` (PPO/DQN's rule,
-   * `usesTfjsEngine`). Measured on a 2-core EPYC, batch 256, [400, 300] nets: one DDPG step costs ≈ 38 ms
-   * wall on the typed-array engine (TD3 ≈ 43 ms; ≈ 230 ms with the former float64 loops) vs ≈ 180 ms CPU on
-   * tfjs's wasm backend.
+   * `usesTfjsEngine`). Measured on a 2-core EPYC, batch 256, [400, 300] nets: one DDPG step costs ≈ 27 ms
+   * wall on the typed-array engine (TD3 ≈ 31 ms; ≈ 230 ms with the former float64 loops) vs ≈ 150 ms on
+   * tfjs's wasm backend (`benchmarks/learning-offpolicy.ts --only grad-step`).
    */
   readonly engine?: TrainingEngine;
 }
