@@ -61,12 +61,6 @@ export interface DDPGOptions extends CommonAgentOptions {
 /** See {@link DDPGOptions.engine}. */
 export type TrainingEngine = 'auto' | 'typed-array' | 'tfjs';
 
-/**
- * @deprecated No longer consulted: `auto` keeps the typed-array engine on wasm at every size, since its
- * WebAssembly SIMD products beat tfjs's wasm matMul there. Kept (still exported) so that imports keep compiling.
- */
-export const TFJS_MIN_CRITIC_MACS = 32_768;
-
 type Resolved = Required<Omit<DDPGOptions, keyof CommonAgentOptions | 'actionNoise' | 'policyKwargs'>> & {
   actionNoise: ActionNoiseSpec | null;
   policyKwargs: Td3PolicyKwargs;

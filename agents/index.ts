@@ -41,7 +41,6 @@ export { FastMlp } from './nn/fast-forward.js';
 export { initDense, orthogonalKernel } from './nn/init.js';
 export type { InitScheme } from './nn/init.js';
 export { DDPG } from './ddpg.js';
-export { TFJS_MIN_CRITIC_MACS } from './ddpg.js';
 export type { DDPGOptions, TrainingEngine } from './ddpg.js';
 export { TD3 } from './td3.js';
 export type { TD3Options } from './td3.js';
