@@ -8,6 +8,18 @@ export interface AdamOptions {
   readonly eps?: number;
 }
 
+/** Adam's coefficients with PyTorch's defaults (β1 0.9, β2 0.999, ε 1e-8), checked; errors name the bad one. */
+export function resolveAdamOptions(options: AdamOptions): Required<AdamOptions> {
+  const beta1 = options.beta1 ?? 0.9;
+  const beta2 = options.beta2 ?? 0.999;
+  const eps = options.eps ?? 1e-8;
+  for (const [key, value] of [['beta1', beta1], ['beta2', beta2]] as const) {
+    if (!(value >= 0 && value < 1)) throw new RangeError(`Adam: ${key} must be in [0, 1), got ${value}`);
+  }
+  if (!(eps > 0)) throw new RangeError(`Adam: eps must be > 0, got ${eps}`);
+  return { beta1, beta2, eps };
+}
+
 /** Serializable optimizer state, for checkpoints. */
 export interface AdamState {
   readonly step: number;
@@ -43,13 +55,7 @@ export class FlatAdam {
     readonly size: number,
     options: AdamOptions = {},
   ) {
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
-    for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(value >= 0 && value < 1)) throw new RangeError(`Adam: ${key} must be in [0, 1), got ${value}`);
-    }
-    if (!(this.eps > 0)) throw new RangeError(`Adam: eps must be > 0, got ${this.eps}`);
+    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps } = resolveAdamOptions(options));
   }
 
   /** Number of updates applied so far. */

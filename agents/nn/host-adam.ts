@@ -1,4 +1,4 @@
-import type { AdamOptions, AdamState } from './flat-adam.js';
+import { resolveAdamOptions, type AdamOptions, type AdamState } from './flat-adam.js';
 
 /**
  * Adam on a host parameter vector with PyTorch's update rule (the same as `FlatAdam`, without tfjs):
@@ -17,13 +17,7 @@ export class HostAdam {
     readonly size: number,
     options: AdamOptions = {},
   ) {
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
-    for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(value >= 0 && value < 1)) throw new RangeError(`Adam: ${key} must be in [0, 1), got ${value}`);
-    }
-    if (!(this.eps > 0)) throw new RangeError(`Adam: eps must be > 0, got ${this.eps}`);
+    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps } = resolveAdamOptions(options));
     this.m = new Float32Array(size);
     this.v = new Float32Array(size);
   }
