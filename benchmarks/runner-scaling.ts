@@ -8,8 +8,8 @@
  *             random: random-policy episodes on every env (short runs: measures the runner's own overhead)
  *   --seeds   runs of the learning suite (default 4; an even number keeps both workers busy to the end)
  *   --steps   training steps per learning run (default 65536: 32 PPO rollouts and updates, ~5 s a run, long
- *             enough that
- *             each worker thread's start-up — loading TensorFlow.js and the envs, about a second — is small)
+ *             enough that each worker thread's start-up — loading TensorFlow.js and the envs, about a second —
+ *             is small)
  *   --rounds  alternating 1-worker / 2-worker rounds (default 2)
  *   --check   exit with status 1 when the speed-up is below 1.7
  */
