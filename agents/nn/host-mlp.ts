@@ -3,10 +3,10 @@ import type { ParamLayout } from './param-layout.js';
 
 /**
  * An MLP's forward and backward passes as plain typed-array loops over the host copy of a flat parameter
- * vector: the training counterpart of `FastMlp`, for when tfjs's kernels are slower than the loops (the
- * pure-JS `cpu` and the single-threaded `wasm` backends run a 256×400×300 matMul at ≈ 0.4–0.8 GFLOP/s here,
- * and a 256×4×64 one in milliseconds of dispatch). Loops are blocked by four along the reduced dimension so
- * that each output element is loaded and stored once per four multiply-adds.
+ * vector, in float64: the reference implementation of the typed-array engines' contract. Training uses the
+ * faster `TiledMlp` and `WasmMlp` (through `createTrainableMlp`); the tests check both against this one, which
+ * is kept simple on purpose so that it stays an independent check (it is itself checked against tfjs's
+ * gradients and finite differences). Loops are blocked by four along the reduced dimension.
  *
  * `forward` keeps every layer's output for the `backward` that follows; `backward` adds the parameter
  * gradients into a float64 vector laid out like the parameters and, when asked, writes the gradient of the
