@@ -18,7 +18,16 @@ export interface AutoscalingEnvOptions {
   readonly controlIntervalS?: number;
   /** Requests that would wait longer than this are dropped (default 30 s). */
   readonly timeoutS?: number;
+  /**
+   * What the observation holds (default `full`): `full` is AWARE's 9 values; `partial` keeps only what the
+   * infrastructure sees without instrumenting the app ({@link AUTOSCALING_PARTIAL_OBSERVATION_NAMES}).
+   */
+  readonly observe?: AutoscalingObservationMode;
 }
+
+/** The observation modes of the autoscaling envs. */
+export const AUTOSCALING_OBSERVATION_MODES = ['full', 'partial'] as const;
+export type AutoscalingObservationMode = (typeof AUTOSCALING_OBSERVATION_MODES)[number];
 
 /** A configuration change requested by an action. */
 export interface ConfigChange {
@@ -78,6 +87,18 @@ export const AUTOSCALING_OBSERVATION_NAMES = [
 ] as const;
 
 const OBS_HIGH = [1, 1, 1, 10, 1, 2, 1, 1, 1];
+
+/**
+ * The `partial` observation: utilization, the served-to-arrived ratio and the configuration, which a
+ * cluster reports for any container. Hidden are the three values that identify the application: the SLO
+ * preservation and p95 latency over the SLO (they need the app's latency and its SLO) and the arrival
+ * rate over the app's capacity (it needs the app's service time). Two apps with the same utilization can
+ * then need different actions, and only the trajectory (its rewards carry the SLO preservation) tells
+ * them apart: the setting in which a task embedding built from history has something to add.
+ */
+export const AUTOSCALING_PARTIAL_OBSERVATION_NAMES = ['cpuUtilization', 'memoryUtilization', 'processingOverArrivalRate', 'replicasOverMax', 'cpuOverMax', 'memoryOverMax'] as const;
+/** Indices of the partial observation's components in the full one. */
+const PARTIAL_INDICES = AUTOSCALING_PARTIAL_OBSERVATION_NAMES.map((name) => AUTOSCALING_OBSERVATION_NAMES.indexOf(name));
 /** The configuration a simulator holds until the first reset replaces it. */
 const PLACEHOLDER_CONFIG: ResourceConfig = { replicas: 1, cpuMillicores: 1024, memoryMiB: 1024 };
 
@@ -115,6 +136,15 @@ function readKwarg(kwargs: AutoscalingEnvOptions, key: 'controlIntervalS' | 'tim
   return v;
 }
 
+/** Reads the `observe` kwarg, naming it and the allowed values. */
+function readObserveMode(value: unknown): AutoscalingObservationMode {
+  if (value === undefined) return 'full';
+  if (typeof value !== 'string' || !(AUTOSCALING_OBSERVATION_MODES as readonly string[]).includes(value)) {
+    throw new InvalidOptionError(`autoscaling env: kwarg "observe" = ${describeValue(value)} is invalid; expected one of ${AUTOSCALING_OBSERVATION_MODES.map((m) => `"${m}"`).join(', ')}`);
+  }
+  return value as AutoscalingObservationMode;
+}
+
 let defaultTask: AutoscalingTask | undefined;
 /** The default task: the first of the default catalog with seed 0 (the same as `catalog(n, 0)[0]`). */
 function firstCatalogTask(): AutoscalingTask {
@@ -134,7 +164,9 @@ function firstCatalogTask(): AutoscalingTask {
  * 0.7 × SLO preservation, minus 1 if the action reverses the previous step's change in any dimension.
  */
 export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act> implements TaskEnv<AutoscalingTask> {
-  readonly observationSpace = new Box(0, OBS_HIGH, { shape: [OBS_HIGH.length] });
+  readonly observationSpace: Box;
+  /** What the observation holds (see {@link AutoscalingEnvOptions.observe}). */
+  readonly observeMode: AutoscalingObservationMode;
   abstract override readonly actionSpace: Space<Act>;
   readonly taskDistribution: TaskDistribution<AutoscalingTask> = autoscalingTasks;
   readonly controlIntervalS: number;
@@ -154,6 +186,9 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
     super();
     this.controlIntervalS = readKwarg(kwargs, 'controlIntervalS', 30, 1, 3600);
     this.timeoutS = readKwarg(kwargs, 'timeoutS', 30, 0.1, 3600);
+    this.observeMode = readObserveMode(kwargs.observe);
+    const high = this.observeMode === 'full' ? OBS_HIGH : PARTIAL_INDICES.map((i) => OBS_HIGH[i]);
+    this.observationSpace = new Box(0, high, { shape: [high.length] });
     this.baseTask = kwargs.task === undefined ? firstCatalogTask() : autoscalingTasks.validate(kwargs.task);
     this.simulator = this.buildSimulator(this.baseTask);
     this.workload = new EpisodeWorkload(this.baseTask, this.controlIntervalS);
@@ -279,7 +314,7 @@ export abstract class AutoscalingEnvBase<Act> extends BaseEnv<Float32Array, Act>
     obs[6] = config.replicas / CONFIG_LIMITS.maxReplicas;
     obs[7] = config.cpuMillicores / CONFIG_LIMITS.maxCpuMillicores;
     obs[8] = config.memoryMiB / CONFIG_LIMITS.maxMemoryMiB;
-    return obs;
+    return this.observeMode === 'full' ? obs : Float32Array.from(PARTIAL_INDICES, (i) => obs[i]);
   }
 
   private info(illegalAction: boolean, flipFlop: boolean): AutoscalingInfo {

@@ -1,4 +1,4 @@
-// The autoscaling family: importing this module registers Autoscaling-v0 and AutoscalingContinuous-v0.
+// The autoscaling family: importing this module registers Autoscaling-v0, AutoscalingContinuous-v0 and AutoscalingPartial-v0.
 import './register.js';
 
 export { SEGMENT_NAMES, SEGMENT_PROFILES, RUNTIME_BASE_MIB } from './segments.js';
@@ -15,8 +15,8 @@ export type { DesOptions, DesResult } from './des.js';
 export { autoscalingTasks, createAutoscalingTaskDistribution, autoscalingFingerprint, AUTOSCALING_FINGERPRINT_NAMES } from './tasks.js';
 export type { AutoscalingTask, AutoscalingTaskOptions } from './tasks.js';
 export { EpisodeWorkload } from './episode-workload.js';
-export { AutoscalingEnvBase, AUTOSCALING_OBSERVATION_NAMES, isLegal } from './env-base.js';
-export type { AutoscalingEnvOptions, AutoscalingInfo } from './env-base.js';
+export { AutoscalingEnvBase, AUTOSCALING_OBSERVATION_NAMES, AUTOSCALING_PARTIAL_OBSERVATION_NAMES, AUTOSCALING_OBSERVATION_MODES, isLegal } from './env-base.js';
+export type { AutoscalingEnvOptions, AutoscalingInfo, AutoscalingObservationMode } from './env-base.js';
 export { AutoscalingEnv, AUTOSCALING_ACTIONS } from './env.js';
 export { AutoscalingContinuousEnv, MAX_REPLICA_CHANGE, MAX_VERTICAL_STEPS } from './continuous-env.js';
 export { oracleDecision, compareWithOracle, cpuLevels, memoryLevels, replicaPricePerSecond } from './oracle.js';
