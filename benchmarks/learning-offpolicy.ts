@@ -3,17 +3,23 @@
  * DVFS-v0, against SB3's published figures and the ondemand governor.
  *
  * Flags: `--only a,b` (cases: grad-step, throughput, pendulum, dvfs; default all), `--algo ddpg|td3`
- * (default ddpg), `--net 400,300` (default the zoo's), `--seeds N` (default 3), `--steps N` (Pendulum
- * budget, default 30000), `--eval-freq N` (default 5000), `--engine auto|typed-array|tfjs`,
+ * (default ddpg), `--net 400,300` (default the zoo's), `--seeds N` (seeds 0..N−1, default 3) or
+ * `--seeds 1,2` / `--seed-list 1,2` (those seeds), `--steps N` (Pendulum budget, default 30000; the
+ * throughput protocol's run, default 20000), `--eval-freq N` (default 5000), `--engine auto|typed-array|tfjs`,
  * `--dvfs-steps N` (default 200000). The other hyperparameters are the zoo's for Pendulum (γ 0.98, buffer
  * 200k, learning starts 10k, N(0, 0.1) noise, lr 1e-3, batch 256). Prints Markdown with machine, command
  * and date.
+ *
+ * `throughput` follows SB3's protocol for its published steps/s: a fresh agent with the zoo's
+ * hyperparameters runs `learn({ totalTimesteps: 20000 })` from scratch (10,000 random-action steps before
+ * learning starts, then 10,000 steps with one gradient step each) and steps/s is 20000 / wall time. With a
+ * smaller `--steps`, learning starts at half the budget so the run keeps the same shape.
  */
 import { make, DiscretizeObservation, dvfsTasks, ondemandGovernor, type DvfsTask } from '../envs/index.js';
 import { DDPG, type DDPGOptions } from '../agents/ddpg.js';
 import { TD3 } from '../agents/td3.js';
 import { QLearning } from '../agents/qlearning.js';
-import { EvalCallback } from '../agents/common/callbacks.js';
+import { BaseCallback, EvalCallback } from '../agents/common/callbacks.js';
 import { evaluatePolicy } from '../agents/common/evaluation.js';
 import { machineLine } from './lib/machine-info.js';
 
@@ -21,8 +27,10 @@ interface Flags {
   only: Set<string>;
   algo: 'ddpg' | 'td3';
   net: number[];
-  seeds: number;
-  steps: number;
+  /** The seeds the `pendulum` and `dvfs` cases run. */
+  seeds: number[];
+  /** `--steps` when given (else each case's default). */
+  steps: number | undefined;
   evalFreq: number;
   engine: 'auto' | 'typed-array' | 'tfjs';
   dvfsSteps: number;
@@ -47,7 +55,20 @@ function parseFlags(argv: readonly string[]): Flags {
   if (engine !== 'auto' && engine !== 'typed-array' && engine !== 'tfjs') throw new Error(`--engine must be auto, typed-array or tfjs, got ${engine}`);
   const net = (get('net') ?? '400,300').split(',').map(Number);
   if (!net.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--net must be comma-separated positive integers, got ${get('net')}`);
-  return { only, algo, net, seeds: num('seeds', 3), steps: num('steps', 30000), evalFreq: num('eval-freq', 5000), engine, dvfsSteps: num('dvfs-steps', 200000) };
+  return { only, algo, net, seeds: parseSeeds(get('seed-list') ?? get('seeds')), steps: get('steps') === undefined ? undefined : num('steps', 0), evalFreq: num('eval-freq', 5000), engine, dvfsSteps: num('dvfs-steps', 200000) };
+}
+
+/** `--seeds N` (seeds 0..N−1; default 3) or a comma-separated list of seeds (`--seeds 1,2`, `--seed-list 1,2`). */
+function parseSeeds(text: string | undefined): number[] {
+  if (text === undefined) return [0, 1, 2];
+  if (!text.includes(',')) {
+    const count = Number(text);
+    if (!Number.isInteger(count) || count <= 0) throw new Error(`--seeds must be a positive count or a comma-separated list of seeds, got ${text}`);
+    return Array.from({ length: count }, (_, i) => i);
+  }
+  const seeds = text.split(',').filter((s) => s !== '').map(Number);
+  if (seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`--seed-list must be comma-separated non-negative integers, got ${text}`);
+  return seeds;
 }
 
 /** The rl-zoo's DDPG/TD3 Pendulum-v1 hyperparameters, in camelCase. */
@@ -79,42 +100,67 @@ async function gradStep(flags: Flags): Promise<string[]> {
   return [`| one ${flags.algo.toUpperCase()} gradient step, batch 256, [${flags.net}] (${agent.engine}) | ${wall.toFixed(1)} ms wall, ${cpu.toFixed(1)} ms CPU | SB3 ≈ 14.5 ms |`];
 }
 
-/** Env steps per second with updates (after learning starts), one process. */
+/** Marks the wall-clock time at which learning starts (the first step past `learningStarts`). */
+class LearningStartsClock extends BaseCallback {
+  startedAt: number | undefined;
+  constructor(private readonly learningStarts: number) {
+    super();
+  }
+  override onStep(): boolean {
+    if (this.startedAt === undefined && this.model.numTimesteps >= this.learningStarts) this.startedAt = performance.now();
+    return true;
+  }
+}
+
+/**
+ * SB3's throughput protocol: a fresh agent, `learn({ totalTimesteps })` from scratch with the zoo's
+ * hyperparameters (random actions up to `learningStarts`, then one gradient step per env step); steps/s =
+ * totalTimesteps / wall. Also reports the training phase alone and its cost per env step (≈ one gradient step).
+ */
 async function throughput(flags: Flags): Promise<string[]> {
-  const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000 });
-  await agent.learn({ totalTimesteps: 1000 });
-  const steps = 200;
+  const steps = flags.steps ?? 20000;
+  const learningStarts = Math.floor(steps / 2);
+  const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts });
+  const clock = new LearningStartsClock(learningStarts);
   const w0 = performance.now();
   const c0 = cpuSeconds();
-  await agent.learn({ totalTimesteps: steps, resetNumTimesteps: false });
-  const wall = (performance.now() - w0) / 1000;
+  await agent.learn({ totalTimesteps: steps, callbacks: clock });
+  const end = performance.now();
+  const wall = (end - w0) / 1000;
   const cpu = cpuSeconds() - c0;
-  return [`| ${flags.algo.toUpperCase()} Pendulum-v1 training throughput, [${flags.net}] (${agent.engine}) | ${(steps / wall).toFixed(1)} steps/s wall, ${(steps / cpu).toFixed(1)} steps/s per CPU-second | SB3 ≈ 190 (2 threads), 141 (1) |`];
+  const trainWall = (end - (clock.startedAt ?? end)) / 1000;
+  const trained = steps - learningStarts;
+  const protocol = `fresh agent, learn(${steps}): ${learningStarts} random steps, then ${trained} steps with one gradient step each`;
+  return [
+    `| ${flags.algo.toUpperCase()} Pendulum-v1 training throughput, [${flags.net}] (${agent.engine}), SB3 protocol (${protocol}) | ${(steps / wall).toFixed(1)} steps/s wall (${wall.toFixed(1)} s), ${(steps / cpu).toFixed(1)} steps/s per CPU-second | SB3 ≈ ${flags.algo === 'td3' ? '176 (2 threads), 133 (1)' : '190 (2 threads), 141 (1)'} |`,
+    `| ${flags.algo.toUpperCase()} training phase of that run (steps past learning starts) | ${(trained / trainWall).toFixed(1)} steps/s, ${((trainWall * 1000) / trained).toFixed(1)} ms per env step with its gradient step | — |`,
+  ];
 }
 
 async function pendulum(flags: Flags): Promise<string[]> {
   const rows: string[] = [];
   const finals: number[] = [];
-  for (let seed = 0; seed < flags.seeds; seed++) {
+  const budget = flags.steps ?? 30000;
+  for (const seed of flags.seeds) {
     const agent = makeAgent(flags, zoo(flags, seed));
     const evalCallback = new EvalCallback(make('Pendulum-v1'), { evalFreq: flags.evalFreq, nEvalEpisodes: 5 });
     const w0 = performance.now();
-    await agent.learn({ totalTimesteps: flags.steps, callbacks: evalCallback });
+    await agent.learn({ totalTimesteps: budget, callbacks: evalCallback });
     const wall = (performance.now() - w0) / 1000;
     const final = evaluatePolicy(agent, make('Pendulum-v1'), { nEvalEpisodes: 10, seed: 10_000 + seed }).meanReward;
     finals.push(final);
     const curve = evalCallback.evaluations.map((e) => `${e.timesteps / 1000}k: ${e.meanReward.toFixed(0)}`).join(', ');
-    rows.push(`| ${seed} | ${final.toFixed(1)} | ${Math.max(...evalCallback.evaluations.map((e) => e.meanReward), final).toFixed(1)} | ${(flags.steps / wall).toFixed(0)} | ${curve} |`);
+    rows.push(`| ${seed} | ${final.toFixed(1)} | ${Math.max(...evalCallback.evaluations.map((e) => e.meanReward), final).toFixed(1)} | ${(budget / wall).toFixed(0)} | ${curve} |`);
   }
   const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
   return [
-    `### ${flags.algo.toUpperCase()} Pendulum-v1, zoo hyperparameters, [${flags.net}] nets, ${flags.steps} steps (target ≥ −200; SB3 zoo ≈ −152 at 20k)`,
+    `### ${flags.algo.toUpperCase()} Pendulum-v1, zoo hyperparameters, [${flags.net}] nets, ${budget} steps (target ≥ −200; SB3 zoo ≈ −152 at 20k)`,
     '',
     '| seed | final eval (10 ep.) | best eval | steps/s | eval curve (5 ep. each) |',
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Mean final eval over ${flags.seeds} seeds: ${mean.toFixed(1)}`,
+    `Mean final eval over seeds ${flags.seeds.join(', ')}: ${mean.toFixed(1)}`,
     '',
   ];
 }
@@ -143,7 +189,7 @@ async function dvfs(flags: Flags): Promise<string[]> {
   const ondemand = run((_o, info, task) => governor.nextLevel({ level: info.level as number, utilization: info.utilization as number }, task.cpu));
   const nominal = run((_o, _i, task) => task.cpu.nominalLevel);
   const rows: string[] = [];
-  for (let seed = 0; seed < flags.seeds; seed++) {
+  for (const seed of flags.seeds) {
     const agent = new QLearning(discretize(), { seed, learningRate: 0.1, gamma: 0.9, explorationFraction: 0.5 });
     const c0 = cpuSeconds();
     await agent.learn({ totalTimesteps: flags.dvfsSteps });
