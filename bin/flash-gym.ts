@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The flash-gym command line: list, check, train, eval, bench, report.
+// The flash-gym command line: list, check, train, eval, bench, report, worker.
 import { Command, CommanderError } from 'commander';
 import '../envs/index.js';
 import { benchCommand } from './commands/bench.js';
@@ -8,6 +8,7 @@ import { evalCommand } from './commands/eval.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 import { CliError, oneLine } from './lib/cli-error.js';
 
 /** Builds the program; every command reports errors through commander's exit override. */
@@ -16,7 +17,7 @@ function program(): Command {
     .description('Gym-style RL environments, agents and benchmark suites for ML-for-systems (FLASH, MLSys 2024)')
     .version('0.1.0')
     .showSuggestionAfterError(true);
-  for (const command of [listCommand(), checkCommand(), trainCommand(), evalCommand(), benchCommand(), reportCommand()]) root.addCommand(command);
+  for (const command of [listCommand(), checkCommand(), trainCommand(), evalCommand(), benchCommand(), reportCommand(), workerCommand()]) root.addCommand(command);
   // One readable line for commander's own errors (unknown option, bad choice, missing argument), with the help hint.
   const configure = (command: Command): void => {
     command.exitOverride();
