@@ -19,9 +19,11 @@ export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp 
 
 /**
  * An MLP trained in float32 (like torch and tfjs) with its matrix products on the WebAssembly SIMD kernel
- * of {@link WasmGemm}: forward `Y = X·W` (+ bias, activation), weight gradient `dW = Xᵀ·dY` and input gradient
- * `dX = dY·Wᵀ` (transposes copied in JavaScript, a small fraction of the product's work); output columns
- * beyond the last multiple of 16 (all of a 2-action head) run as scalar loops inside `WasmGemm.gemm`.
+ * of {@link WasmGemm}: forward `Y = X·W` (+ bias, activation), weight gradient `dW = Xᵀ·dY` (X read in place
+ * as a transposed operand) and input gradient `dX = dY·Wᵀ` (Wᵀ copied in JavaScript, a small fraction of the
+ * product's work); output columns beyond the last multiple of 4 (all of a 1- or 2-unit head) run as scalar
+ * loops inside `WasmGemm.gemm`. ReLU and its backward mask run as SIMD passes (branch-free: the JavaScript
+ * `x > 0 ? x : 0` mispredicted on about half the units).
  * Parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
  */
 export class WasmMlp implements TrainableMlp {
@@ -64,11 +66,11 @@ export class WasmMlp implements TrainableMlp {
       const y = this.yOffs[l];
       const w = this.kernelOffsets[l];
       const bias = this.biasOffsets[l];
-      for (let b = 0; b < batch; b++) for (let j = 0; j < fanOut; j++) f[y + b * fanOut + j] = f[bias + j];
+      for (let b = 0; b < batch; b++) f.copyWithin(y + b * fanOut, bias, bias + fanOut);
       this.gemm.gemm(x, w, y, batch, fanIn, fanOut);
       if (l + 1 < layers.length) {
         const n = batch * fanOut;
-        if (relu) for (let k = y; k < y + n; k++) f[k] = f[k] > 0 ? f[k] : 0;
+        if (relu) this.gemm.relu(y, n);
         else for (let k = y; k < y + n; k++) f[k] = fastTanh(f[k]);
       }
       x = y;
@@ -94,18 +96,16 @@ export class WasmMlp implements TrainableMlp {
       const d = this.dOffs[l];
       const w = this.kernelOffsets[l];
       if (grads !== null) {
+        // Bias gradient: the column sums of dY, row by row (contiguous reads).
         const gb = this.biasOffsets[l];
-        for (let j = 0; j < fanOut; j++) {
-          let s = 0;
-          for (let b = 0; b < B; b++) s += f[d + b * fanOut + j];
-          grads[gb + j] += s;
+        for (let b = 0; b < B; b++) {
+          const row = d + b * fanOut;
+          for (let j = 0; j < fanOut; j++) grads[gb + j] += f[row + j];
         }
-        // dW = Xᵀ · dY.
-        const t = this.tOff;
+        // dW = Xᵀ · dY, reading X in place as the transposed operand.
         const g = this.gOff;
-        for (let b = 0; b < B; b++) for (let i = 0; i < fanIn; i++) f[t + i * B + b] = f[x + b * fanIn + i];
         f.fill(0, g, g + fanIn * fanOut);
-        gemm.gemm(t, d, g, fanIn, B, fanOut);
+        gemm.gemmTransA(x, d, g, fanIn, B, fanOut);
         const n = fanIn * fanOut;
         for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
       }
@@ -123,7 +123,7 @@ export class WasmMlp implements TrainableMlp {
       }
       const h = this.yOffs[l - 1];
       const n = B * fanIn;
-      if (relu) for (let k = 0; k < n; k++) f[dx + k] = f[h + k] > 0 ? f[dx + k] : 0;
+      if (relu) gemm.reluGrad(dx, h, n);
       else for (let k = 0; k < n; k++) f[dx + k] *= 1 - f[h + k] * f[h + k];
     }
   }
@@ -142,7 +142,7 @@ export class WasmMlp implements TrainableMlp {
     this.dInOff = take(batch * this.mlp.inputSize);
     this.yOffs = layers.map((l) => take(batch * l.fanOut));
     this.dOffs = layers.map((l) => take(batch * l.fanOut));
-    const scratch = Math.max(...layers.map((l) => Math.max(l.fanIn * l.fanOut, l.fanIn * batch)));
+    const scratch = Math.max(...layers.map((l) => l.fanIn * l.fanOut));
     this.tOff = take(scratch);
     this.gOff = take(Math.max(...layers.map((l) => l.fanIn * l.fanOut)));
     this.gemm.reserve(off);

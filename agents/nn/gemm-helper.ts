@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { CONTROL, STATE } from './gemm-protocol.js';
+import type { WasmMemory, WasmModule } from './wasm-kernels.js';
+
+/**
+ * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
+ * product can be split in two halves by rows of C, one per core. One helper serves the whole process
+ * (every `WasmGemm` registers its memory with it); calls are synchronous: {@link start} hands a job over,
+ * the caller computes its own half, then {@link finish} waits for the helper's. Each half computes whole
+ * rows of C with the same kernels in the same order, so the result is bit-identical to one thread's.
+ *
+ * The worker is unref'd (it never keeps the process alive) and sleeps in `Atomics.wait` when idle.
+ */
+export class GemmHelper {
+  private readonly control: Int32Array;
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+  private nextId = 0;
+  private busy = false;
+
+  /** Starts the thread; use {@link gemmHelper} for the process's one helper. */
+  constructor() {
+    const buffer = new SharedArrayBuffer(CONTROL.size * 4);
+    this.control = new Int32Array(buffer);
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(new URL('./gemm-worker.js', import.meta.url), { workerData: { control: buffer, port: channel.port2 }, transferList: [channel.port2] });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Registers a memory (and the module to run on it); returns its id for {@link start}. */
+  register(module: WasmModule, memory: WasmMemory): number {
+    const id = this.nextId++;
+    this.port.postMessage({ id, module, memory });
+    Atomics.store(this.control, CONTROL.state, STATE.register);
+    Atomics.notify(this.control, CONTROL.state);
+    this.wait('registering a memory');
+    return id;
+  }
+
+  /** Hands the helper `runRowBlock` on memory `id` with these ten arguments (after the kernels). */
+  start(id: number, args: readonly number[]): void {
+    const c = this.control;
+    c[CONTROL.instance] = id;
+    for (let i = 0; i < 10; i++) c[CONTROL.args + i] = args[i];
+    this.busy = true;
+    Atomics.store(c, CONTROL.state, STATE.job);
+    Atomics.notify(c, CONTROL.state);
+  }
+
+  /** Waits for the job given to {@link start}. */
+  finish(): void {
+    if (!this.busy) return;
+    this.busy = false;
+    this.wait('a matrix product');
+  }
+
+  private wait(what: string): void {
+    const c = this.control;
+    let state = Atomics.load(c, CONTROL.state);
+    for (let spin = 0; spin < 20000 && (state === STATE.job || state === STATE.register); spin++) state = Atomics.load(c, CONTROL.state);
+    let waited = 0;
+    while (state === STATE.job || state === STATE.register) {
+      // Timed waits: a helper that never started (or died) must become an error, not a hang.
+      if (Atomics.wait(c, CONTROL.state, state, 1000) === 'timed-out') waited += 1;
+      if (waited >= 30) throw new Error(`gemm helper thread did not answer within 30 s (${what}); set FLASH_GYM_GEMM_THREADS=1 to run on one thread`);
+      state = Atomics.load(c, CONTROL.state);
+    }
+    Atomics.store(c, CONTROL.state, STATE.idle);
+    if (state === STATE.failed) throw new Error(`gemm helper thread failed while ${what === 'a matrix product' ? 'computing a matrix product' : what}`);
+  }
+}
+
+let helper: GemmHelper | null | undefined;
+
+/**
+ * The process's helper thread, or undefined when products run on one thread: `FLASH_GYM_GEMM_THREADS=1`
+ * (or `0`) asks for one; the default is two threads where the machine has at least two cores.
+ */
+export function gemmHelper(): GemmHelper | undefined {
+  if (helper === undefined) {
+    const setting = process.env.FLASH_GYM_GEMM_THREADS;
+    if (setting !== undefined && setting !== '' && !['0', '1', '2'].includes(setting)) throw new Error(`FLASH_GYM_GEMM_THREADS must be 1 (one thread) or 2, got "${setting}"`);
+    const threads = setting === undefined || setting === '' ? Math.min(2, availableParallelism()) : Math.max(1, Number(setting));
+    helper = threads >= 2 && typeof SharedArrayBuffer === 'function' ? new GemmHelper() : null;
+  }
+  return helper ?? undefined;
+}

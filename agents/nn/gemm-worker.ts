@@ -1,0 +1,58 @@
+/**
+ * The helper thread of `GemmHelper`: runs one kernel call at a time on an instance of the kernel module
+ * over a memory it shares with the main thread. It sleeps in `Atomics.wait` on the control word; the main
+ * thread writes a job's arguments (a block of rows of C for `runRowBlock`), sets the word and wakes it; it runs the kernel, sets the word to DONE
+ * and wakes the main thread. New memories (one per `WasmGemm`) arrive on a message port that it reads
+ * synchronously when told to, since a thread blocked in `Atomics.wait` never runs its event loop.
+ */
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { KERNEL_NAMES, runRowBlock, wasm, type KernelFn, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { CONTROL, STATE } from './gemm-protocol.js';
+
+interface Registration {
+  readonly id: number;
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+}
+
+const { control: controlBuffer, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
+const control = new Int32Array(controlBuffer);
+const instances = new Map<number, KernelFn[]>();
+
+function register(): void {
+  let received = receiveMessageOnPort(port);
+  // The main thread posts before it sets the word, but delivery to the port is not synchronous with that.
+  for (let tries = 0; received === undefined && tries < 10000; tries++) {
+    Atomics.wait(control, CONTROL.state, STATE.register, 1);
+    received = receiveMessageOnPort(port);
+  }
+  if (received === undefined) throw new Error('gemm helper: no registration message arrived');
+  const { id, module, memory } = received.message as Registration;
+  const instance: WasmInstance = new wasm.Instance(module, { env: { mem: memory } });
+  instances.set(id, KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn));
+}
+
+function runJob(): void {
+  const kernels = instances.get(control[CONTROL.instance]);
+  if (kernels === undefined) throw new Error(`gemm helper: unknown instance ${control[CONTROL.instance]}`);
+  const a = CONTROL.args;
+  runRowBlock(kernels, control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], control[a + 9]);
+}
+
+for (;;) {
+  let state = Atomics.load(control, CONTROL.state);
+  // A short spin first: the next product usually follows within microseconds, and waking from a futex costs more.
+  for (let spin = 0; spin < 2000 && state !== STATE.job && state !== STATE.register; spin++) state = Atomics.load(control, CONTROL.state);
+  while (state !== STATE.job && state !== STATE.register) {
+    Atomics.wait(control, CONTROL.state, state);
+    state = Atomics.load(control, CONTROL.state);
+  }
+  try {
+    if (state === STATE.register) register();
+    else runJob();
+    Atomics.store(control, CONTROL.state, STATE.done);
+  } catch {
+    Atomics.store(control, CONTROL.state, STATE.failed);
+  }
+  Atomics.notify(control, CONTROL.state);
+}

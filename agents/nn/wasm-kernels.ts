@@ -1,0 +1,310 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * The hand-assembled WebAssembly SIMD module behind `WasmGemm`: matrix multiply-accumulate kernels and the
+ * element-wise passes around them (ReLU and its mask), over a memory the module imports (`env.mem`) so a
+ * helper thread can instantiate the same code on the same, shared, memory.
+ *
+ * Two kinds of multiply-add: plain SIMD `f32x4.add(acc, f32x4.mul(a, b))` and, where the runtime has
+ * WebAssembly relaxed SIMD, `f32x4.relaxed_madd` — one fused multiply-add (vfmadd on x86 with FMA3), half
+ * the arithmetic instructions in the inner loop. Node 20 (V8 11.3) keeps relaxed SIMD behind
+ * `--experimental-wasm-relaxed-simd`; {@link relaxedSimdAvailable} turns the flag on at run time (it only
+ * affects modules compiled afterwards) and then checks that a module using the instruction validates.
+ * `relaxed_madd` may round once (fused) or twice depending on the hardware, so results are bit-identical run
+ * to run on one machine, not across machines; {@link fusedMaddRounding} reports which one this machine does.
+ */
+
+/** The runtime's WebAssembly, as far as this module uses it (the project's TypeScript libs do not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+export type WasmModule = object;
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => WasmInstance;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
+};
+export const wasm = WebAssembly;
+
+/**
+ * `kernel(a, b, c, M, K, rowBytes, nStart, nEnd, aRow, aCol)`: `C[m, n] += Σ_k A(m, k) · B[k, n]` for rows
+ * `m < M` (in tiles of the kernel's row count; leftover rows are the caller's) and columns `[nStart, nEnd)`
+ * (a multiple of the kernel's width). `a`, `b`, `c` are byte addresses; B and C rows are `rowBytes` apart;
+ * A(m, k) is at `a + m·aRow + k·aCol` bytes, so one kernel reads A (`aRow = 4K, aCol = 4`) or Aᵀ stored
+ * `[K × M']` (`aRow = 4, aCol = 4M'`) without a transposed copy.
+ */
+export type KernelFn = (a: number, b: number, c: number, M: number, K: number, rowBytes: number, nStart: number, nEnd: number, aRow: number, aCol: number) => void;
+
+/** The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)` and `reluGrad(dx, h, vectors)`. */
+export const KERNEL_NAMES = ['gemm2x16', 'gemm1x16', 'gemm2x4', 'gemm1x4'] as const;
+/** Rows and columns of each kernel's tile. */
+export const KERNEL_TILES: Record<(typeof KERNEL_NAMES)[number], { rows: number; cols: number }> = {
+  gemm2x16: { rows: 2, cols: 16 },
+  gemm1x16: { rows: 1, cols: 16 },
+  gemm2x4: { rows: 2, cols: 4 },
+  gemm1x4: { rows: 1, cols: 4 },
+};
+
+/** Largest memory a shared kernel memory may grow to, in 64 KiB pages (1 GiB). */
+export const SHARED_MAX_PAGES = 16384;
+
+/**
+ * `C[m, :] += A(m, :) · B` for the rows `m < M` of a block, on the columns `[0, n4)` (a multiple of 4):
+ * `[0, n16)` on the 16-column kernels, `[n16, n4)` on the 4-column ones; pairs of rows on the 2-row
+ * tiles, an odd last row on the 1-row ones. `kernels` are the module's exports in {@link KERNEL_NAMES}
+ * order; the other arguments are the kernels' (byte addresses and strides).
+ */
+export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, c: number, M: number, K: number, rowBytes: number, n16: number, n4: number, aRow: number, aCol: number): void {
+  const pairs = M & ~1;
+  for (const [first, start, end] of [[0, 0, n16], [2, n16, n4]] as const) {
+    if (end <= start) continue;
+    if (pairs > 0) kernels[first](a, b, c, pairs, K, rowBytes, start, end, aRow, aCol);
+    if (pairs < M) kernels[first + 1](a + pairs * aRow, b, c + pairs * rowBytes, 1, K, rowBytes, start, end, aRow, aCol);
+  }
+}
+
+/** Which build of the module: fused multiply-add or not; memory shared (for a helper thread) or not. */
+export interface KernelVariant {
+  readonly fma: boolean;
+  readonly shared: boolean;
+}
+
+let relaxedSimd: boolean | undefined;
+
+/** Whether `f32x4.relaxed_madd` validates here, after turning on V8's relaxed-SIMD flag (checked once). */
+export function relaxedSimdAvailable(): boolean {
+  if (relaxedSimd === undefined) {
+    try {
+      if (!wasm.validate(maddProbeBytes())) setFlagsFromString('--experimental-wasm-relaxed-simd');
+      relaxedSimd = wasm.validate(maddProbeBytes());
+    } catch {
+      relaxedSimd = false;
+    }
+  }
+  return relaxedSimd;
+}
+
+const compiled = new Map<string, WasmModule | null>();
+
+/** The compiled module of a variant, or undefined where it does not compile (no SIMD, no relaxed SIMD, no threads). */
+export function kernelModule(variant: KernelVariant): WasmModule | undefined {
+  const key = `${variant.fma}/${variant.shared}`;
+  if (!compiled.has(key)) {
+    let module: WasmModule | null = null;
+    if (!variant.fma || relaxedSimdAvailable()) {
+      try {
+        module = new wasm.Module(moduleBytes(variant));
+      } catch {
+        module = null;
+      }
+    }
+    compiled.set(key, module);
+  }
+  return compiled.get(key) ?? undefined;
+}
+
+/** A memory for a variant: shared (with a maximum, as shared memories need) or not. */
+export function kernelMemory(shared: boolean): WasmMemory {
+  return shared ? new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) : new wasm.Memory({ initial: 1 });
+}
+
+/**
+ * Whether this machine's `relaxed_madd` rounds once (a true fused multiply-add): computes
+ * `(1 + 2⁻¹²)² − (1 + 2⁻¹¹)`, which is 2⁻²⁴ fused and 0 when the product is rounded first.
+ */
+export function fusedMaddRounding(): boolean | undefined {
+  if (!relaxedSimdAvailable()) return undefined;
+  const module = kernelModule({ fma: true, shared: false });
+  if (module === undefined) return undefined;
+  const memory = kernelMemory(false);
+  const instance = new wasm.Instance(module, { env: { mem: memory } });
+  const f = new Float32Array(memory.buffer);
+  const x = 1 + 2 ** -12;
+  // A = [x] (1×1), B = [x, x, x, x] (1×4), C = −(1 + 2⁻¹¹) in 4 columns.
+  f[0] = x;
+  f.fill(x, 4, 8);
+  f.fill(-(1 + 2 ** -11), 8, 12);
+  (instance.exports.gemm1x4 as KernelFn)(0, 16, 32, 1, 1, 16, 0, 4, 4, 4);
+  return f[8] !== 0;
+}
+
+// ---- Encoding ----
+
+/** Unsigned LEB128. */
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for i32.const). */
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function name(text: string): number[] {
+  return [...uleb(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
+}
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32 = (v: number) => [0x41, ...sleb(v)];
+const i32Add = [0x6a];
+const i32Mul = [0x6c];
+const i32GeS = [0x4e];
+const i32GtS = [0x4a];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const v128Load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
+const v128Store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
+const f32x4Splat = simd(0x13);
+const f32x4Add = simd(0xe4);
+const f32x4Mul = simd(0xe6);
+const f32x4Pmax = simd(0xeb);
+const f32x4Gt = simd(0x44);
+const v128And = simd(0x4e);
+const f32x4RelaxedMadd = simd(0x105);
+const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
+const BLOCK_LOOP = [0x02, 0x40, 0x03, 0x40];
+const END_LOOP = [0x0c, 0, 0x0b, 0x0b];
+
+/** A function body: local declarations then code. */
+function funcBody(locals: number[][], code: number[]): number[] {
+  const func = [...uleb(locals.length), ...locals.flat(), ...code, 0x0b];
+  return [...uleb(func.length), ...func];
+}
+
+/**
+ * A kernel with an R-row × 4V-column tile of C held in R·V f32x4 accumulators across the reduced dimension:
+ * per step of k, V vector loads of B feed R broadcasts of A and R·V multiply-adds. Each C element is
+ * `acc ← acc + A(m, k)·B[k, n]` for k = 0, 1, … in order, whatever the tile, so every kernel (and any split
+ * of the rows between threads) gives the same bits.
+ */
+function gemmKernel(R: number, V: number, fma: boolean): number[] {
+  const [A, B, C, M, K, RB, NS, NE, AR, AC, n, m, k, aPtr, bPtr, cPtr] = Array.from({ length: 16 }, (_, i) => i);
+  const acc = (r: number, j: number) => 16 + V * r + j;
+  const av = 16 + R * V;
+  const bv = (j: number) => 17 + R * V + j;
+  /** Pushes `base + r·stride`. */
+  const rowPtr = (base: number, stride: number, r: number) => (r === 0 ? get(base) : r === 1 ? [...get(base), ...get(stride), ...i32Add] : [...get(base), ...get(stride), ...i32(r), ...i32Mul, ...i32Add]);
+  const rows = Array.from({ length: R }, (_, r) => r);
+  const vecs = Array.from({ length: V }, (_, j) => j);
+  const madd = (r: number, j: number) => (fma ? [...get(av), ...get(bv(j)), ...get(acc(r, j)), ...f32x4RelaxedMadd] : [...get(acc(r, j)), ...get(av), ...get(bv(j)), ...f32x4Mul, ...f32x4Add]);
+  const code = [
+    ...get(NS), ...set(n),
+    ...BLOCK_LOOP,
+    ...get(n), ...get(NE), ...i32GeS, 0x0d, 1,
+    ...i32(0), ...set(m),
+    ...BLOCK_LOOP, // while m + R <= M
+    ...get(m), ...i32(R), ...i32Add, ...get(M), ...i32GtS, 0x0d, 1,
+    ...get(C), ...get(m), ...get(RB), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(cPtr),
+    ...rows.flatMap((r) => vecs.flatMap((j) => [...rowPtr(cPtr, RB, r), ...v128Load(16 * j), ...set(acc(r, j))])),
+    ...get(A), ...get(m), ...get(AR), ...i32Mul, ...i32Add, ...set(aPtr),
+    ...get(B), ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(bPtr),
+    ...i32(0), ...set(k),
+    ...BLOCK_LOOP,
+    ...get(k), ...get(K), ...i32GeS, 0x0d, 1,
+    ...vecs.flatMap((j) => [...get(bPtr), ...v128Load(16 * j), ...set(bv(j))]),
+    ...rows.flatMap((r) => [
+      ...rowPtr(aPtr, AR, r), 0x2a, 2, 0, ...f32x4Splat, ...set(av), // f32.load, splat
+      ...vecs.flatMap((j) => [...madd(r, j), ...set(acc(r, j))]),
+    ]),
+    ...get(aPtr), ...get(AC), ...i32Add, ...set(aPtr),
+    ...get(bPtr), ...get(RB), ...i32Add, ...set(bPtr),
+    ...get(k), ...i32(1), ...i32Add, ...set(k),
+    ...END_LOOP,
+    ...rows.flatMap((r) => vecs.flatMap((j) => [...rowPtr(cPtr, RB, r), ...get(acc(r, j)), ...v128Store(16 * j)])),
+    ...get(m), ...i32(R), ...i32Add, ...set(m),
+    ...END_LOOP,
+    ...get(n), ...i32(4 * V), ...i32Add, ...set(n),
+    ...END_LOOP,
+  ];
+  return funcBody([[6, I32], [R * V + 1 + V, V128]], code);
+}
+
+/** `relu(ptr, vectors)`: x ← (0 < x ? x : 0) on `vectors` f32x4 (NaN and −0 become +0, like the JavaScript loop). */
+function reluBody(): number[] {
+  const [P, N, i] = [0, 1, 2];
+  const code = [
+    ...i32(0), ...set(i),
+    ...BLOCK_LOOP,
+    ...get(i), ...get(N), ...i32GeS, 0x0d, 1,
+    ...get(P), ...v128Zero, ...get(P), ...v128Load(0), ...f32x4Pmax, ...v128Store(0),
+    ...get(P), ...i32(16), ...i32Add, ...set(P),
+    ...get(i), ...i32(1), ...i32Add, ...set(i),
+    ...END_LOOP,
+  ];
+  return funcBody([[1, I32]], code);
+}
+
+/** `reluGrad(dx, h, vectors)`: dx ← (h > 0 ? dx : +0), the ReLU's backward pass through its output h. */
+function reluGradBody(): number[] {
+  const [D, H, N, i] = [0, 1, 2, 3];
+  const code = [
+    ...i32(0), ...set(i),
+    ...BLOCK_LOOP,
+    ...get(i), ...get(N), ...i32GeS, 0x0d, 1,
+    ...get(D), ...get(D), ...v128Load(0), ...get(H), ...v128Load(0), ...v128Zero, ...f32x4Gt, ...v128And, ...v128Store(0),
+    ...get(D), ...i32(16), ...i32Add, ...set(D),
+    ...get(H), ...i32(16), ...i32Add, ...set(H),
+    ...get(i), ...i32(1), ...i32Add, ...set(i),
+    ...END_LOOP,
+  ];
+  return funcBody([[1, I32]], code);
+}
+
+function memoryImport(shared: boolean): number[] {
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(SHARED_MAX_PAGES)] : [0x00, ...uleb(1)];
+  return [1, ...name('env'), ...name('mem'), 0x02, ...limits];
+}
+
+function moduleBytes(variant: KernelVariant): Uint8Array {
+  const kernels = KERNEL_NAMES.map((n) => KERNEL_TILES[n]);
+  const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad'];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32).
+    ...section(1, [3, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0]),
+    ...section(2, memoryImport(variant.shared)),
+    ...section(3, [kernels.length + 2, ...kernels.map(() => 0), 1, 2]),
+    ...section(7, [exportsList.length, ...exportsList.flatMap((n, i) => [...name(n), 0x00, i])]),
+    ...section(10, [kernels.length + 2, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...reluBody(), ...reluGradBody()]),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+/** `(func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2)))`. */
+function maddProbeBytes(): Uint8Array {
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 3, V128, V128, V128, 1, V128]),
+    ...section(3, [1, 0]),
+    ...section(10, [1, ...funcBody([], [...get(0), ...get(1), ...get(2), ...f32x4RelaxedMadd])]),
+  ]);
+}
