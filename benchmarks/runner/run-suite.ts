@@ -12,6 +12,14 @@ import { describeError } from './unit-call.js';
 export const RESULTS_FILE = 'results.jsonl';
 export const SUITE_FILE = 'suite.json';
 
+/**
+ * Thrown by an executor that cannot go on (the queue executor when Redis stays unreachable): the suite
+ * stops with this error instead of recording the runs in flight as failed, so rerunning resumes them.
+ */
+export class SuiteInterrupted extends Error {
+  override name = 'SuiteInterrupted';
+}
+
 /** Options of {@link runSuite}. */
 export interface RunSuiteOptions {
   /** Output folder: `suite.json` (what the suite is) and `results.jsonl` (one record per finished run). */
@@ -93,8 +101,10 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
       let record: RunRecord;
       try {
         const output = await active.run({ unit: suite.unit, run }, lane);
-        record = { key: run.key, status: 'ok', run, metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+        record = { key: run.key, status: 'ok', run, metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: output.wallSeconds ?? (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
       } catch (error) {
+        // The executor cannot go on (the queue's Redis is gone): stop, recording nothing for the runs in flight.
+        if (error instanceof SuiteInterrupted) throw error;
         failed += 1;
         record = { key: run.key, status: 'failed', run, error: describeError(error), wallSeconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
       }

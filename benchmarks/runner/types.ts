@@ -34,6 +34,11 @@ export interface RunUnit {
 export interface RunOutput {
   readonly metrics: { readonly [key: string]: Json };
   readonly timing?: { readonly [key: string]: number };
+  /**
+   * The run's wall time where it ran, set by executors whose own clock would also count waiting (the queue
+   * executor: a job waits in Redis for a free worker). Recorded instead of the runner's measurement.
+   */
+  readonly wallSeconds?: number;
 }
 
 /** One line of a suite's results file. */

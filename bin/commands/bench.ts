@@ -8,6 +8,9 @@ import { buildSuite, SUITES } from '../../benchmarks/suites/index.js';
 import { BACKEND_CHOICES } from '../lib/backend-choices.js';
 import { CliError } from '../lib/cli-error.js';
 import { positiveInt } from '../lib/parse-flags.js';
+import { DEFAULT_QUEUE_PREFIX } from '../../queue/connection.js';
+import { runSuiteOnQueue } from '../../queue/run-suite-on-queue.js';
+import { connectOrExplain } from './worker.js';
 
 interface BenchFlags {
   quick?: boolean;
@@ -23,6 +26,10 @@ interface BenchFlags {
   isolation?: 'threads' | 'processes';
   retryFailed: boolean;
   report: boolean;
+  queue?: string;
+  prefix: string;
+  connectTimeout: number;
+  reconnectTimeout: number;
 }
 
 /** `flash-gym bench`: runs a suite on the parallel runner (resumable), then writes its summary and report. */
@@ -44,6 +51,10 @@ export function benchCommand(): Command {
     .addOption(new Option('--isolation <how>', 'force worker threads or child processes (default: by backend)').choices(['threads', 'processes']))
     .option('--retry-failed', 'run again the runs recorded as failed', false)
     .option('--no-report', 'skip writing the report')
+    .option('--queue <url>', 'run on `flash-gym worker`s through a BullMQ queue on this Redis (redis://[:password@]host[:port][/db], rediss:// for TLS) instead of the local pool')
+    .option('--prefix <name>', 'queue name prefix (--queue; workers must use the same)', DEFAULT_QUEUE_PREFIX)
+    .option('--connect-timeout <s>', 'with --queue: give up when Redis does not answer within this long at start', positiveInt, 10)
+    .option('--reconnect-timeout <s>', 'with --queue: give up when Redis stays unreachable this long mid-suite', positiveInt, 60)
     .addHelpText('after', `\nSuites:\n${suites}\n\nResults stream to <out>/results.jsonl; a killed suite resumes where it stopped.`)
     .action(async (name: string, flags: BenchFlags) => {
       if (flags.quick && flags.full) throw new CliError('give --quick or --full, not both');
@@ -53,11 +64,21 @@ export function benchCommand(): Command {
       const out = flags.out ?? join('results', `${name}-${size}`);
       // Every finished run is already on disk: Ctrl-C only has to say how to continue.
       const onSigint = (): void => {
-        process.stderr.write(`\nflash-gym: interrupted; finished runs are in ${join(out, 'results.jsonl')}; run the same command again to resume\n`);
+        const queued = flags.queue !== undefined ? '; queued runs stay queued for the workers' : '';
+        process.stderr.write(`\nflash-gym: interrupted; finished runs are in ${join(out, 'results.jsonl')}${queued}; run the same command again to resume\n`);
         process.exit(130);
       };
       process.on('SIGINT', onSigint);
-      const outcome = await runSuite(suite, { out, workers: flags.workers, isolation: flags.isolation, retryFailed: flags.retryFailed });
+      const outcome =
+        flags.queue === undefined
+          ? await runSuite(suite, { out, workers: flags.workers, isolation: flags.isolation, retryFailed: flags.retryFailed })
+          : await runSuiteOnQueue(suite, {
+              out,
+              retryFailed: flags.retryFailed,
+              connection: await connectOrExplain(flags.queue, flags.connectTimeout),
+              prefix: flags.prefix,
+              reconnectTimeoutMs: flags.reconnectTimeout * 1000,
+            });
       process.off('SIGINT', onSigint);
       const summary = await writeSummary(out);
       console.log(`suite ${name} (${size}): ${outcome.records.length - summary.failed.length} runs ok, ${summary.failed.length} failed; ${outcome.ran} ran now in ${outcome.wallSeconds.toFixed(1)} s on ${outcome.executor}`);

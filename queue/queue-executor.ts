@@ -1,0 +1,208 @@
+/**
+ * The coordinator side of distributed suites: an {@link Executor} for the suite runner whose "lanes" are
+ * BullMQ jobs. Each run becomes a job with a deterministic id, so adding it again (a second coordinator, a
+ * restarted one) finds the job that is there instead of making another; the result comes back as the
+ * job's return value. Completion is learnt from QueueEvents and, in case events were missed (Redis went
+ * away, the coordinator was restarted), from a periodic sweep that also re-adds jobs Redis lost.
+ */
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { RedisClient } from 'bullmq';
+import type { Executor } from '../benchmarks/runner/executors.js';
+import { SuiteInterrupted } from '../benchmarks/runner/run-suite.js';
+import type { RunOutput, SuiteDefinition } from '../benchmarks/runner/types.js';
+import { RemoteRunError, type UnitTask } from '../benchmarks/runner/unit-call.js';
+import { DEFAULT_QUEUE_PREFIX, queueName, type QueueConnection } from './connection.js';
+import { jobUnitOf, SUITE_JOB_VERSION, suiteHash, suiteJobId, type SuiteJobData, type SuiteJobResult } from './suite-job.js';
+
+/** Options of {@link QueueExecutor}. */
+export interface QueueExecutorOptions {
+  readonly connection: QueueConnection;
+  /** Queue name prefix (default `flash-gym`); workers must use the same. */
+  readonly prefix?: string;
+  /** How long Redis may stay unreachable mid-suite before the coordinator gives up (ms, default 60 s). */
+  readonly reconnectTimeoutMs?: number;
+  /** How often every job still waited for is looked up, besides the events (ms, default 2 s). */
+  readonly sweepIntervalMs?: number;
+  /** Attempts of a job whose worker hit an error other than its run's own (default 3). */
+  readonly attempts?: number;
+  /** How long finished jobs stay in Redis for restarted coordinators to collect (s, default 7 days). */
+  readonly keepSeconds?: number;
+  /** Re-run jobs found failed (the suite runner's --retry-failed). */
+  readonly retryFailed?: boolean;
+}
+
+interface Waiter {
+  resolve(output: RunOutput): void;
+  reject(error: Error): void;
+  /** Whether the job is known to be in Redis (only then does a sweep that misses it re-add it). */
+  added: boolean;
+  data: SuiteJobData;
+}
+
+/** Runs a suite's runs as BullMQ jobs; see the module comment. Build it with {@link QueueExecutor.open}. */
+export class QueueExecutor implements Executor {
+  readonly description: string;
+  readonly size: number;
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly hash: string;
+  private readonly reconnectTimeoutMs: number;
+  private downSince: number | undefined;
+  private interrupted: SuiteInterrupted | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private sweeping = false;
+
+  private constructor(
+    private readonly suite: SuiteDefinition,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly client: RedisClient,
+    private readonly options: QueueExecutorOptions,
+  ) {
+    this.size = Math.max(1, suite.runs.length);
+    this.hash = suiteHash(suite);
+    this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 60_000;
+    this.description = `BullMQ queue ${queue.name} at ${options.connection.described} (flash-gym worker --queue … serves it)`;
+    events.on('completed', ({ jobId }) => void this.check(jobId));
+    events.on('failed', ({ jobId }) => void this.check(jobId));
+    // Connection trouble is reported once, by the watch below; ioredis keeps reconnecting meanwhile.
+    events.on('error', () => undefined);
+    queue.on('error', () => undefined);
+    client.on('close', () => (this.downSince ??= Date.now()));
+    client.on('ready', () => {
+      if (this.downSince === undefined) return;
+      this.downSince = undefined;
+      void this.sweep();
+    });
+    this.timers.push(setInterval(() => this.watch(), 250));
+    this.timers.push(setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 2_000));
+  }
+
+  /** Opens the suite's queue and its event stream. */
+  static async open(suite: SuiteDefinition, options: QueueExecutorOptions): Promise<QueueExecutor> {
+    const name = queueName(options.prefix ?? DEFAULT_QUEUE_PREFIX, 'suites');
+    const queue = new Queue(name, { connection: options.connection.options() });
+    const events = new QueueEvents(name, { connection: options.connection.options() });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const client = await queue.client;
+    return new QueueExecutor(suite, queue, events, client, options);
+  }
+
+  /** The job id of one of the suite's runs. */
+  jobId(runKey: string): string {
+    return suiteJobId(this.suite.name, this.hash, runKey);
+  }
+
+  /** Enqueues the run (or finds its job) and resolves with the worker's result. The lane is not used. */
+  async run(task: UnitTask): Promise<RunOutput> {
+    if (this.interrupted !== undefined) throw this.interrupted;
+    const id = this.jobId(task.run.key);
+    const data: SuiteJobData = { version: SUITE_JOB_VERSION, suite: this.suite.name, backend: this.suite.backend, unit: jobUnitOf(task.unit), run: task.run };
+    const result = new Promise<RunOutput>((resolve, reject) => this.waiters.set(id, { resolve, reject, added: false, data }));
+    try {
+      await this.add(id, data);
+      const waiter = this.waiters.get(id);
+      if (waiter !== undefined) waiter.added = true;
+      // A job that was already there may have finished (while a previous coordinator was away).
+      await this.check(id, this.options.retryFailed === true);
+    } catch (error) {
+      this.settle(id, (w) => w.reject(error instanceof Error ? error : new Error(String(error))));
+    }
+    return result;
+  }
+
+  /** Number of jobs of this suite waited for. */
+  get outstanding(): number {
+    return this.waiters.size;
+  }
+
+  /** Stops listening and closes the queue's connections (within a bound, even when Redis is gone). */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    const closing = Promise.all([this.events.close(), this.queue.close()]).then(() => undefined);
+    const bound = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2_000).unref());
+    if ((await Promise.race([closing, bound])) === 'timeout') {
+      this.client.disconnect();
+      void closing.catch(() => undefined);
+    }
+  }
+
+  private async add(id: string, data: SuiteJobData): Promise<void> {
+    const keep = { age: this.options.keepSeconds ?? 7 * 24 * 3600 };
+    await this.queue.add(this.suite.name, data, {
+      jobId: id,
+      attempts: this.options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    });
+  }
+
+  /** Looks the job up; settles its waiter if it finished; re-adds it if Redis lost it. */
+  private async check(id: string, retryIfFailed = false): Promise<void> {
+    const waiter = this.waiters.get(id);
+    if (waiter === undefined || this.interrupted !== undefined) return;
+    let job: Job | undefined;
+    let state: string;
+    try {
+      job = await this.queue.getJob(id);
+      if (job === undefined) {
+        if (waiter.added) await this.add(id, waiter.data);
+        return;
+      }
+      state = await job.getState();
+      if (state === 'failed' && retryIfFailed) {
+        await job.retry('failed');
+        return;
+      }
+    } catch {
+      return; // Redis trouble: the watch decides when to give up; the next sweep looks again.
+    }
+    if (state === 'completed') {
+      const value = parseResult(job.returnvalue);
+      if (typeof value === 'string') this.settle(id, (w) => w.reject(new Error(`job ${id}: ${value}`)));
+      else this.settle(id, (w) => w.resolve({ metrics: value.metrics, timing: { ...value.timing }, wallSeconds: value.wallSeconds }));
+    } else if (state === 'failed') {
+      this.settle(id, (w) => w.reject(new RemoteRunError(job.failedReason || 'failed without a reason')));
+    }
+  }
+
+  private settle(id: string, how: (waiter: Waiter) => void): void {
+    const waiter = this.waiters.get(id);
+    if (waiter === undefined) return;
+    this.waiters.delete(id);
+    how(waiter);
+  }
+
+  /** Looks up every job still waited for (events may have been missed). */
+  private async sweep(): Promise<void> {
+    if (this.sweeping || this.downSince !== undefined) return;
+    this.sweeping = true;
+    try {
+      const ids = [...this.waiters.entries()].filter(([, w]) => w.added).map(([id]) => id);
+      for (let i = 0; i < ids.length; i += 64) await Promise.all(ids.slice(i, i + 64).map((id) => this.check(id)));
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Gives up when Redis has been unreachable for longer than the bound: every waiter gets the same error. */
+  private watch(): void {
+    if (this.downSince === undefined || this.interrupted !== undefined) return;
+    const seconds = (Date.now() - this.downSince) / 1000;
+    if (seconds * 1000 < this.reconnectTimeoutMs) return;
+    this.interrupted = new SuiteInterrupted(
+      `lost Redis at ${this.options.connection.described} for ${seconds.toFixed(0)} s (more than the ${(this.reconnectTimeoutMs / 1000).toFixed(0)} s allowed); finished runs are on disk, run the same command again to resume`,
+    );
+    for (const id of [...this.waiters.keys()]) this.settle(id, (w) => w.reject(this.interrupted as SuiteInterrupted));
+  }
+}
+
+/** A job's return value as a result, or what is wrong with it. */
+function parseResult(value: unknown): SuiteJobResult | string {
+  const obj = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (obj === null || typeof obj !== 'object') return `return value is not an object: ${JSON.stringify(value)}`;
+  const r = obj as Partial<SuiteJobResult>;
+  if (typeof r.metrics !== 'object' || r.metrics === null) return 'return value has no metrics';
+  if (typeof r.wallSeconds !== 'number') return 'return value has no wallSeconds';
+  return { metrics: r.metrics, timing: r.timing ?? {}, wallSeconds: r.wallSeconds, worker: r.worker ?? '?' };
+}
