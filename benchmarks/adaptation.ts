@@ -5,7 +5,8 @@
  * hand-crafted fingerprint) and scratch (a fresh agent). Writes `summary.json` under `--out DIR` and
  * prints a Markdown table.
  *
- * Usage: node dist/benchmarks/adaptation.js [--quick | --full] [--out DIR] [--seeds N] [--held-out N]
+ * Usage: node dist/benchmarks/adaptation.js [--quick | --full] [--out DIR] [--seeds N] [--held-out N] [--envs ID,ID]
+ * (`--envs` replaces the preset's env ids, e.g. to run the quick configuration on AutoscalingPartial-v0).
  *
  * Metrics per (env, method, held-out task, seed) run, then mean and 95% CI over runs:
  * - zeroShotDegradation: 1 − R0 / R_train, R0 the mean return of the first `warmupEpisodes` frozen,
@@ -19,7 +20,8 @@
  *   and the oracle's CPU / memory utilization minus the policy's, at the step's realized arrival rate,
  *   averaged over all adaptation steps.
  * The Spearman correlation between FLASH's predicted adaptation cost (1 − max similarity of the task's
- * embedding to the training tasks' embeddings) and the measured episodesToAdapt is reported per env.
+ * embedding to the training tasks' embeddings) and the measured episodesToAdapt is reported per env, in
+ * `costPrediction` and as FLASH's metric `predictedCostSpearman` (with a Fisher-z 95% half-width).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -294,9 +296,23 @@ export function summarize(config: AdaptationSuiteConfig, runs: readonly Adaptati
       results[envId][method] = metrics;
     }
     const flash = ofEnv.filter((r) => r.method === 'flash' && r.predictedCost !== undefined);
-    costPrediction[envId] = { spearman: spearman(flash.map((r) => r.predictedCost as number), flash.map((r) => r.episodesToAdapt)), tasks: flash.length };
+    const rho = spearman(flash.map((r) => r.predictedCost as number), flash.map((r) => r.episodesToAdapt));
+    costPrediction[envId] = { spearman: rho, tasks: flash.length };
+    // Also as FLASH's metric, so that the report's table and the CLI's summary show it next to the rest.
+    if (results[envId].flash !== undefined && flash.length > 0) results[envId].flash.predictedCostSpearman = { mean: rho, ci95: spearmanCi95(rho, flash.length) };
   }
   return { suite: 'adaptation', config, results, costPrediction };
+}
+
+/**
+ * Half-width of a 95% interval of a Spearman correlation over `n` pairs, by Fisher's z with Fieller,
+ * Hartley and Pearson's variance 1.06 / (n − 3) (the interval is asymmetric in ρ; this is its half-span).
+ */
+export function spearmanCi95(rho: number, n: number): number {
+  if (!Number.isFinite(rho) || n < 4) return NaN;
+  const z = Math.atanh(Math.max(-0.999999, Math.min(0.999999, rho)));
+  const se = Math.sqrt(1.06 / (n - 3));
+  return (Math.tanh(z + 1.96 * se) - Math.tanh(z - 1.96 * se)) / 2;
 }
 
 /** The summary as Markdown tables, one per env. */
@@ -337,6 +353,12 @@ async function main(argv: string[]): Promise<void> {
   };
   const seeds = arg('--seeds');
   if (seeds !== undefined) config = { ...config, seeds: Array.from({ length: Number(seeds) }, (_, i) => i) };
+  const envs = arg('--envs');
+  if (envs !== undefined) {
+    const envIds = envs.split(',').filter((id) => id.length > 0);
+    for (const id of envIds) distributionOf(id);
+    config = { ...config, envIds };
+  }
   const held = arg('--held-out');
   if (held !== undefined) config = { ...config, heldOutTasks: Number(held) };
   const out = arg('--out') ?? path.join('bench-results', 'adaptation');

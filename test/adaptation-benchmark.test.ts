@@ -1,0 +1,66 @@
+import test from 'ava';
+import { adaptationPreset, adaptationUnits, episodesToAdapt, spearmanCi95, suiteTasks, summarize, type AdaptationRunResult } from '../benchmarks/adaptation.js';
+
+test('the full preset meets issue 7: 3 seeds, at least 20 held-out apps of Autoscaling-v0, CongestionControl-v0 held-out links', (t) => {
+  const full = adaptationPreset('full');
+  t.is(full.seeds.length, 3);
+  t.true(full.heldOutTasks >= 20);
+  t.true(full.envIds.includes('Autoscaling-v0'));
+  t.true(full.envIds.includes('CongestionControl-v0'));
+  for (const envId of full.envIds) {
+    const { train, heldOut } = suiteTasks(full, envId);
+    t.is(heldOut.length, full.heldOutTasks, envId);
+    t.is(train.length, full.trainTasks, envId);
+    const trainIds = new Set(train.map((task) => task.id));
+    t.false(heldOut.some((task) => trainIds.has(task.id)), `${envId}: a held-out task is also a training task`);
+  }
+  // Every (env, seed, method, held-out task) once.
+  const units = adaptationUnits(full);
+  t.is(units.length, full.envIds.length * 3 * 5 * full.heldOutTasks);
+  t.is(new Set(units.map((u) => JSON.stringify(u))).size, units.length);
+});
+
+test('the quick preset (npm start, CI) keeps its meaning: Autoscaling-v0, 3 seeds × 20 held-out apps, 300 iterations', (t) => {
+  const quick = adaptationPreset('quick');
+  t.deepEqual(quick.envIds, ['Autoscaling-v0']);
+  t.deepEqual(quick.seeds, [0, 1, 2]);
+  t.is(quick.heldOutTasks, 20);
+  t.is(quick.pretrainIterations, 300);
+  t.is(quick.adaptEpisodes, 6);
+});
+
+test('episodesToAdapt: first episode whose 2-episode average reaches 90% of the converged return', (t) => {
+  // Converged = mean(10, 10) = 10, threshold 9: the 2-episode averages are 0, 3, 8, 9.5 → episode 4.
+  t.is(episodesToAdapt([0, 6, 10, 9, 10, 10]), 4);
+  // Negative returns: converged −10, threshold −11; averages −30, −20, −11 → episode 3.
+  t.is(episodesToAdapt([-30, -10, -12, -10, -10]), 3);
+  t.is(episodesToAdapt([5, 5, 5]), 1);
+});
+
+test('spearmanCi95 is the Fisher-z interval with variance 1.06/(n − 3)', (t) => {
+  // ρ = 0.5, n = 20: z = 0.549306, se = 0.249706, tanh(1.038729) = 0.777386, tanh(0.059883) = 0.059811.
+  t.true(Math.abs(spearmanCi95(0.5, 20) - (0.777386 - 0.059811) / 2) < 1e-5);
+  t.true(Number.isNaN(spearmanCi95(0.5, 3)));
+});
+
+function run(method: AdaptationRunResult['method'], taskIndex: number, episodes: number, predictedCost?: number): AdaptationRunResult {
+  return { envId: 'Autoscaling-v0', method, taskIndex, seed: 0, taskId: `t${taskIndex}`, returns: [], trainReference: 1, zeroShotReturn: 1, zeroShotDegradation: 0, episodesToAdapt: episodes, ...(predictedCost === undefined ? {} : { predictedCost }) };
+}
+
+test('summarize: speed-up against TL on the same task, and the cost-prediction Spearman as FLASH\'s metric', (t) => {
+  const config = { ...adaptationPreset('quick'), seeds: [0], heldOutTasks: 5 };
+  const flashEpisodes = [2, 4, 3, 8, 6];
+  // Episode ranks 1 3 2 5 4; predicted ranks 1 3 2 4 5 (the last two swapped): ρ = 1 − 6·2/(5·24) = 0.9.
+  const predicted = [0.1, 0.3, 0.2, 0.4, 0.5];
+  const runs = [
+    ...flashEpisodes.map((e, i) => run('flash', i, e, predicted[i])),
+    ...[4, 4, 6, 8, 6].map((e, i) => run('tl', i, e)),
+  ];
+  const summary = summarize(config, runs);
+  const flash = summary.results['Autoscaling-v0'].flash;
+  t.true(Math.abs(flash.speedupVsTL.mean - (2 + 1 + 2 + 1 + 1) / 5) < 1e-12);
+  t.true(Math.abs(summary.costPrediction['Autoscaling-v0'].spearman - 0.9) < 1e-12);
+  t.is(flash.predictedCostSpearman.mean, summary.costPrediction['Autoscaling-v0'].spearman);
+  t.is(flash.predictedCostSpearman.ci95, spearmanCi95(0.9, 5));
+  t.false("predictedCostSpearman" in summary.results["Autoscaling-v0"].tl);
+});
