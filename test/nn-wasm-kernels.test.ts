@@ -1,0 +1,195 @@
+import test from 'ava';
+import { Rng } from '../envs/rng/index.js';
+import { buildMlp } from '../agents/nn/mlp.js';
+import { HostMlp } from '../agents/nn/host-mlp.js';
+import { WasmMlp } from '../agents/nn/wasm-mlp.js';
+import { THREAD_MIN_MACS, WasmGemm, type WasmGemmOptions } from '../agents/nn/wasm-gemm.js';
+import { gemmHelper } from '../agents/nn/gemm-helper.js';
+import { fusedMaddRounding, relaxedSimdAvailable } from '../agents/nn/wasm-kernels.js';
+import { ParamLayout } from '../agents/nn/param-layout.js';
+import { ParameterVector } from '../agents/nn/parameters.js';
+
+// Two-thread variants where the machine has a helper thread (two or more cores).
+const threadChoices = gemmHelper() === undefined ? [false] : [false, true];
+const fmaChoices = relaxedSimdAvailable() ? [false, true] : [false];
+const variants: WasmGemmOptions[] = fmaChoices.flatMap((fma) => threadChoices.map((threads) => ({ fma, threads })));
+
+function gemmFor(options: WasmGemmOptions): WasmGemm {
+  const gemm = WasmGemm.create(options);
+  if (gemm === undefined) throw new Error('WebAssembly SIMD is unavailable');
+  return gemm;
+}
+
+const label = (o: WasmGemmOptions) => `${o.fma ? 'fused' : 'mul+add'}, ${o.threads ? 'two threads' : 'one thread'}`;
+
+/**
+ * The exact float32 recurrence each SIMD column computes: acc ← round(acc + round(a·b)) (mul+add) or
+ * acc ← round(acc + a·b) (fused; a·b of two floats is exact in float64, and the sum is rounded once to
+ * float64 then to float32, which agrees with a single rounding on these inputs), k = 0, 1, … in order.
+ */
+function referenceProduct(f: Float32Array, a: number, b: number, c: number, M: number, K: number, N: number, transA: boolean, fused: boolean): Float32Array {
+  const out = new Float32Array(M * N);
+  for (let m = 0; m < M; m++) {
+    for (let j = 0; j < N; j++) {
+      let acc = f[c + m * N + j];
+      for (let k = 0; k < K; k++) {
+        const av = transA ? f[a + k * M + m] : f[a + m * K + k];
+        const p = av * f[b + k * N + j];
+        acc = Math.fround(acc + (fused ? p : Math.fround(p)));
+      }
+      out[m * N + j] = acc;
+    }
+  }
+  return out;
+}
+
+/** Fills a product's operands; returns the offsets. */
+function operands(gemm: WasmGemm, M: number, K: number, N: number, seed: number): { a: number; b: number; c: number } {
+  const [a, b, c] = [0, M * K + 3, M * K + 3 + K * N + 1];
+  gemm.reserve(c + M * N);
+  const f = gemm.f32;
+  const rng = new Rng(seed);
+  for (let i = 0; i < c + M * N; i++) f[i] = rng.normal();
+  return { a, b, c };
+}
+
+// Shapes: tails of 16 and of 4 columns, N < 4 (scalar), odd M, and products above the thread threshold.
+const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [65, 97, 90], [256, 40, 64], [33, 301, 63]] as const;
+
+test('the thread threshold splits the larger test shapes', (t) => {
+  t.true(shapes.some(([M, K, N]) => M * K * (N & ~3) >= THREAD_MIN_MACS && M >= 4), 'some shape is split');
+  t.true(shapes.some(([M, K, N]) => M * K * N < THREAD_MIN_MACS), 'some shape is not');
+});
+
+for (const options of variants) {
+  for (const transA of [false, true]) {
+    test(`WasmGemm (${label(options)}): C += ${transA ? 'Aᵀ' : 'A'}·B is the exact float32 recurrence on every column (SIMD strips) and within 1e-5 of float64 on the scalar tail`, (t) => {
+      const gemm = gemmFor(options);
+      t.is(gemm.fma, options.fma === true);
+      t.is(gemm.threaded, options.threads === true);
+      const fused = options.fma === true && fusedMaddRounding() === true;
+      for (const [M, K, N] of shapes) {
+        const { a, b, c } = operands(gemm, M, K, N, M + K + N);
+        const expected = referenceProduct(gemm.f32, a, b, c, M, K, N, transA, fused);
+        if (transA) gemm.gemmTransA(a, b, c, M, K, N);
+        else gemm.gemm(a, b, c, M, K, N);
+        const actual = gemm.f32.subarray(c, c + M * N);
+        const n4 = N & ~3;
+        let mismatches = 0;
+        let worstTail = 0;
+        for (let m = 0; m < M; m++) {
+          for (let j = 0; j < N; j++) {
+            const k = m * N + j;
+            if (j < n4) mismatches += Object.is(actual[k], expected[k]) ? 0 : 1;
+            else worstTail = Math.max(worstTail, Math.abs(actual[k] - expected[k]) / Math.max(1, Math.abs(expected[k])));
+          }
+        }
+        t.is(mismatches, 0, `${M}×${K}·${K}×${N}: SIMD columns differ from the float32 recurrence`);
+        t.true(worstTail < 1e-5, `${M}×${K}·${K}×${N}: scalar tail off by ${worstTail}`);
+      }
+    });
+  }
+}
+
+for (const fma of fmaChoices) {
+  test(`WasmGemm (${fma ? 'fused' : 'mul+add'}): two threads give the same bits as one, and repeated runs the same bits (a [400, 300] layer at batch 256, both product kinds)`, (t) => {
+    const results = [...threadChoices, ...threadChoices].map((threads) => {
+      const gemm = gemmFor({ fma, threads });
+      const { a, b, c } = operands(gemm, 256, 400, 300, 7);
+      gemm.gemm(a, b, c, 256, 400, 300);
+      // Aᵀ·B with A = the first 400×256 floats: the weight-gradient shape.
+      gemm.gemmTransA(a, b, c, 256, 400, 300);
+      return gemm.f32.slice(c, c + 256 * 300);
+    });
+    t.true(results.slice(1).every((r) => r.every((v, k) => Object.is(v, results[0][k]))));
+  });
+}
+
+test('fused multiply-add rounds once where relaxed SIMD is available on an FMA machine; products differ from mul+add in the last bits only', (t) => {
+  if (!relaxedSimdAvailable()) {
+    t.is(fusedMaddRounding(), undefined);
+    return;
+  }
+  const fused = fusedMaddRounding();
+  t.is(typeof fused, 'boolean');
+  const [plain, fma] = [false, true].map((f) => {
+    const gemm = gemmFor({ fma: f, threads: false });
+    const { a, b, c } = operands(gemm, 64, 300, 64, 3);
+    gemm.gemm(a, b, c, 64, 300, 64);
+    return gemm.f32.slice(c, c + 64 * 64);
+  });
+  let differ = 0;
+  let worst = 0;
+  for (let k = 0; k < plain.length; k++) {
+    if (plain[k] !== fma[k]) differ++;
+    worst = Math.max(worst, Math.abs(plain[k] - fma[k]));
+  }
+  if (fused) t.true(differ > 0, 'a fused multiply-add changes some roundings');
+  t.true(worst < 1e-4, `fused and plain products differ by ${worst}`);
+});
+
+test('WasmGemm.relu and reluGrad match the JavaScript definitions bit for bit (NaN and −0 become +0; odd lengths)', (t) => {
+  const gemm = gemmFor({ threads: false });
+  const n = 4 * 9 + 3;
+  gemm.reserve(3 * n + 8);
+  const f = gemm.f32;
+  const rng = new Rng(11);
+  const values = Array.from({ length: n }, (_, i) => (i === 0 ? NaN : i === 1 ? -0 : i === 2 ? 0 : rng.normal()));
+  const [x, dx, h] = [1, n + 2, 2 * n + 4];
+  f.set(values, x);
+  gemm.relu(x, n);
+  t.deepEqual(Array.from(f.subarray(x, x + n)), values.map((v) => Math.fround(v > 0 ? v : 0)));
+  t.true(Object.is(f[x + 1], 0), '−0 becomes +0');
+  const grads = Array.from({ length: n }, () => rng.normal());
+  f.set(grads, dx);
+  f.set(values, h);
+  gemm.reluGrad(dx, h, n);
+  t.deepEqual(Array.from(f.subarray(dx, dx + n)), grads.map((g, i) => (values[i] > 0 ? Math.fround(g) : 0)));
+});
+
+test('WasmMlp with two threads computes the same bits as with one, and what HostMlp computes (a net above the thread threshold)', (t) => {
+  const rng = new Rng(5);
+  const layout = new ParamLayout();
+  const init = new Map<string, Float32Array>();
+  const mlp = buildMlp(layout, { name: 'q', inputSize: 4, hiddenSizes: [120, 96], outputSize: 1, activation: 'relu', hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, rng, (n, v) => init.set(n, v));
+  const theta = ParameterVector.fromTensors(layout, init).values;
+  const batch = 70;
+  t.true(batch * 120 * 96 >= THREAD_MIN_MACS);
+  const x = Float32Array.from({ length: batch * 4 }, () => rng.normal());
+  const dOut = Float64Array.from({ length: batch }, () => rng.normal());
+  const run = (net: { forward: WasmMlp['forward']; backward: WasmMlp['backward'] }) => {
+    const out = Float64Array.from(net.forward(theta, x, batch));
+    const grads = new Float64Array(layout.size);
+    const dInput = new Float64Array(batch * 4);
+    net.backward(theta, dOut, grads, dInput);
+    return [out, grads, dInput];
+  };
+  for (const fma of fmaChoices) {
+    const one = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: false })));
+    const two = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: threadChoices.includes(true) })));
+    for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, two[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between one and two threads`);
+    const host = run(new HostMlp(mlp, layout));
+    for (let i = 0; i < 3; i++) {
+      let worst = 0;
+      let scale = 0;
+      for (let k = 0; k < host[i].length; k++) {
+        worst = Math.max(worst, Math.abs(one[i][k] - host[i][k]));
+        scale = Math.max(scale, Math.abs(host[i][k]));
+      }
+      t.true(worst <= 1e-5 * Math.max(scale, 1e-3), `${fma ? 'fused' : 'plain'}: output ${i} off HostMlp by ${worst} (scale ${scale})`);
+    }
+  }
+});
+
+test('bad settings are errors that say what is allowed', (t) => {
+  const saved = process.env.FLASH_GYM_WASM_FMA;
+  try {
+    process.env.FLASH_GYM_WASM_FMA = 'yes';
+    t.throws(() => WasmGemm.create(), { message: /FLASH_GYM_WASM_FMA must be 0 or 1, got "yes"/ });
+    process.env.FLASH_GYM_WASM_FMA = '0';
+    t.is(WasmGemm.create({ threads: false })?.fma, false);
+  } finally {
+    if (saved === undefined) delete process.env.FLASH_GYM_WASM_FMA;
+    else process.env.FLASH_GYM_WASM_FMA = saved;
+  }
+});
