@@ -1,5 +1,6 @@
 import test from 'ava';
-import { adaptationPreset, adaptationUnits, episodesToAdapt, spearmanCi95, suiteTasks, summarize, type AdaptationRunResult } from '../benchmarks/adaptation.js';
+import { adaptationPreset, adaptationUnits, episodesToAdapt, pretrainIterationsOf, spearmanCi95, suiteTasks, summarize, type AdaptationRunResult } from '../benchmarks/adaptation.js';
+import { adaptationConfig } from '../benchmarks/suites/adaptation.js';
 
 test('the full preset meets issue 7: 3 seeds, at least 20 held-out apps of Autoscaling-v0, CongestionControl-v0 held-out links', (t) => {
   const full = adaptationPreset('full');
@@ -18,6 +19,16 @@ test('the full preset meets issue 7: 3 seeds, at least 20 held-out apps of Autos
   const units = adaptationUnits(full);
   t.is(units.length, full.envIds.length * 3 * 5 * full.heldOutTasks);
   t.is(new Set(units.map((u) => JSON.stringify(u))).size, units.length);
+});
+
+test('full pretrains CongestionControl-v0 for fewer iterations; an explicit --iterations applies to every env', (t) => {
+  const full = adaptationConfig({ size: 'full' });
+  t.is(pretrainIterationsOf(full, 'Autoscaling-v0'), 1000);
+  t.is(pretrainIterationsOf(full, 'CongestionControl-v0'), 300);
+  const overridden = adaptationConfig({ size: 'full', iterations: 50 });
+  t.is(pretrainIterationsOf(overridden, 'Autoscaling-v0'), 50);
+  t.is(pretrainIterationsOf(overridden, 'CongestionControl-v0'), 50);
+  t.is(pretrainIterationsOf(adaptationConfig({ size: 'quick' }), 'Autoscaling-v0'), 300);
 });
 
 test('the quick preset (npm start, CI) keeps its meaning: Autoscaling-v0, 3 seeds × 20 held-out apps, 300 iterations', (t) => {

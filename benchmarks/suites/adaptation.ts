@@ -17,6 +17,8 @@ export function adaptationConfig(options: AdaptationSuiteOptions): AdaptationSui
     seeds: options.seeds === undefined ? preset.seeds : seedList(options.seeds),
     heldOutTasks: options.tasks ?? preset.heldOutTasks,
     pretrainIterations: options.iterations ?? preset.pretrainIterations,
+    // An explicit --iterations applies to every env.
+    pretrainIterationsByEnv: options.iterations === undefined ? preset.pretrainIterationsByEnv : undefined,
     reptileIterations: Math.max(1, Math.round(preset.reptileIterations * ratio)),
   };
 }
@@ -25,8 +27,9 @@ export function adaptationConfig(options: AdaptationSuiteOptions): AdaptationSui
  * The adaptation suite (FLASH's comparison, issue 7): pretrain on the training tasks of Autoscaling-v0 (and
  * CongestionControl-v0 in `full`), adapt to held-out tasks with FLASH's embedding, MAML (Reptile), TL, TL+
  * and scratch. One run per (env, method, held-out task, seed), executed by the benchmark's own unit. `quick`
- * cuts, against `full`: one env instead of two, 60 catalog tasks (40 train) instead of 250 (200), 40
- * pretraining iterations instead of 200 (Reptile 16 instead of 60), 6 adaptation episodes instead of 20.
+ * cuts, against `full`: one env instead of two, 60 catalog tasks (40 train) instead of 250 (200), 300
+ * pretraining iterations instead of 1,000 (Reptile 40 instead of 150), 6 adaptation episodes instead of 20;
+ * `full` itself, against FLASH, is described at `adaptationPreset`.
  */
 export function adaptationSuite(options: AdaptationSuiteOptions): SuiteDefinition {
   const config = adaptationConfig(options);
