@@ -144,12 +144,15 @@ export class QueueExecutor implements Executor {
     let job: Job | undefined;
     let state: string;
     try {
-      job = await this.queue.getJob(id);
-      if (job === undefined) {
+      // The state first: a job read before it completes would have no return value yet.
+      state = await this.queue.getJobState(id);
+      if (state === 'unknown') {
         if (waiter.added) await this.add(id, waiter.data);
         return;
       }
-      state = await job.getState();
+      if (state !== 'completed' && state !== 'failed') return;
+      job = await this.queue.getJob(id);
+      if (job === undefined) return; // removed in between: the next sweep re-adds it
       if (state === 'failed' && retryIfFailed) {
         await job.retry('failed');
         return;
@@ -157,12 +160,13 @@ export class QueueExecutor implements Executor {
     } catch {
       return; // Redis trouble: the watch decides when to give up; the next sweep looks again.
     }
+    const finished = job;
     if (state === 'completed') {
-      const value = parseResult(job.returnvalue);
+      const value = parseResult(finished.returnvalue);
       if (typeof value === 'string') this.settle(id, (w) => w.reject(new Error(`job ${id}: ${value}`)));
       else this.settle(id, (w) => w.resolve({ metrics: value.metrics, timing: { ...value.timing }, wallSeconds: value.wallSeconds }));
-    } else if (state === 'failed') {
-      this.settle(id, (w) => w.reject(new RemoteRunError(job.failedReason || 'failed without a reason')));
+    } else {
+      this.settle(id, (w) => w.reject(new RemoteRunError(finished.failedReason || 'failed without a reason')));
     }
   }
 
@@ -191,7 +195,7 @@ export class QueueExecutor implements Executor {
     const seconds = (Date.now() - this.downSince) / 1000;
     if (seconds * 1000 < this.reconnectTimeoutMs) return;
     this.interrupted = new SuiteInterrupted(
-      `lost Redis at ${this.options.connection.described} for ${seconds.toFixed(0)} s (more than the ${(this.reconnectTimeoutMs / 1000).toFixed(0)} s allowed); finished runs are on disk, run the same command again to resume`,
+      `lost Redis at ${this.options.connection.described} for ${seconds.toFixed(1)} s (more than the ${this.reconnectTimeoutMs / 1000} s allowed); finished runs are on disk, run the same command again to resume`,
     );
     for (const id of [...this.waiters.keys()]) this.settle(id, (w) => w.reject(this.interrupted as SuiteInterrupted));
   }

@@ -57,7 +57,8 @@ export function describeRedisUrl(url: string): string {
 }
 
 function redactPassword(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+  // Any scheme: a mistyped one (http://:secret@host) is echoed in the error that rejects it.
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
 }
 
 /**
