@@ -1,5 +1,4 @@
 import { Rng } from '../envs/rng/rng.js';
-import { Box } from '../envs/spaces/box.js';
 import { RolloutBuffer } from './buffers/rollout-buffer.js';
 import { BaseAlgorithm, openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
 import type { BaseCallback } from './common/callbacks.js';
@@ -14,6 +13,12 @@ import { usesTfjsEngine } from './policies/engine-choice.js';
 import type { PpoUpdater } from './policies/ppo-update.js';
 import { HostPpoUpdater } from './policies/ppo-update-host.js';
 import { TfjsPpoUpdater } from './policies/ppo-update-tfjs.js';
+import { deriveActionStreams, sampleActions } from './rollouts/action-streams.js';
+import { DistributedRollouts, checkRolloutOptions, type DistributedRolloutOptions, type GatheredStep } from './rollouts/distributed-rollouts.js';
+import { envAction } from './rollouts/env-action.js';
+import { EpisodeTracker } from './rollouts/episode-tracker.js';
+import type { BatchStep, EpisodeRecord } from './common/env-batch.js';
+import type { RngState } from '../envs/rng/rng.js';
 
 /** PPO's hyperparameters: SB3's names in camelCase, with SB3's defaults. */
 export interface PPOOptions extends CommonAgentOptions {
@@ -45,9 +50,17 @@ export interface PPOOptions extends CommonAgentOptions {
    * and wasm. Both compute the same loss, gradient and Adam step, up to float32 rounding.
    */
   readonly engine?: TrainingEngine;
+  /**
+   * Collect rollouts on BullMQ workers (`startRolloutConsumer`, `flash-gym worker`) instead of stepping
+   * the env here: `{ queue: 'redis://…', workers: N, env: { id, kwargs? } }`. The learner stays in this
+   * process; the result equals the local run on a vector env of the same envs and seed. The agent's env
+   * then only gives the spaces, the number of sub-envs and the autoreset mode. Not stored in checkpoints
+   * (the URL may hold a password).
+   */
+  readonly rollouts?: DistributedRolloutOptions;
 }
 
-type Resolved = Required<Omit<PPOOptions, keyof CommonAgentOptions | 'clipRangeVf' | 'targetKl' | 'policyKwargs'>> & {
+type Resolved = Required<Omit<PPOOptions, keyof CommonAgentOptions | 'clipRangeVf' | 'targetKl' | 'policyKwargs' | 'rollouts'>> & {
   clipRangeVf: Schedule | null;
   targetKl: number | null;
   policyKwargs: ActorCriticPolicyKwargs;
@@ -72,6 +85,9 @@ const DEFAULTS = {
 
 const HYPERPARAMETER_KEYS = [...Object.keys(DEFAULTS), 'policyKwargs'];
 
+/** SB3's `stats_window_size`, as in BaseAlgorithm: episodes `rollout/ep_rew_mean` averages over. */
+const STATS_WINDOW = 100;
+
 /**
  * Proximal Policy Optimization (clip variant), as Stable-Baselines3 implements it: GAE(λ), the clipped
  * surrogate objective, optional value clipping, entropy bonus, advantage normalisation per minibatch,
@@ -93,12 +109,24 @@ export class PPO extends BaseAlgorithm {
   private pendingOptimizer: AdamState | undefined;
   private readonly action: ActionKind;
   private readonly buffer: RolloutBuffer;
+  /**
+   * One action-sampling RNG per sub-env (see `deriveActionStreams`): sub-env i's actions depend only on
+   * its own stream, so distributed rollout workers can draw exactly what this process would.
+   */
+  private readonly actionStreams: Rng[];
+  /** The distributed collector when `rollouts` is given. */
+  private readonly remote: DistributedRollouts | undefined;
+  /** Episode statistics of distributed rollouts (the local env batch's monitor does not see them). */
+  private readonly remoteEpisodes: EpisodeTracker;
+  /** The `lastObs` the last distributed phase left; any other value means `learn` reset the envs. */
+  private remoteObs: Float32Array | null = null;
 
   constructor(env: AgentEnv, options: PPOOptions = {}) {
     super(env, options);
     const who = 'PPO';
-    assertKnownKeys(who, options, [...HYPERPARAMETER_KEYS, ...COMMON_OPTION_KEYS]);
-    const h = { ...DEFAULTS, policyKwargs: {}, ...stripUndefined(options) } as Resolved;
+    assertKnownKeys(who, options, [...HYPERPARAMETER_KEYS, 'rollouts', ...COMMON_OPTION_KEYS]);
+    const { rollouts, ...hyperparameters } = options;
+    const h = { ...DEFAULTS, policyKwargs: {}, ...stripUndefined(hyperparameters) } as Resolved;
     assertSchedule(`${who}: learningRate`, h.learningRate, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (schedules may decay to 0)');
     assertSchedule(`${who}: clipRange`, h.clipRange, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (schedules may decay to 0)');
     if (h.clipRangeVf !== null) assertSchedule(`${who}: clipRangeVf`, h.clipRangeVf, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0 (or null)');
@@ -119,6 +147,20 @@ export class PPO extends BaseAlgorithm {
     const initRng = new Rng(this.rng.spawnSeed());
     this.policy = new ActorCriticPolicy(this.encoder.size, this.action, h.policyKwargs, initRng, Math.max(this.numEnvs, 1));
     this.buffer = new RolloutBuffer(h.nSteps, this.numEnvs, this.encoder.size, this.actionDim);
+    this.actionStreams = deriveActionStreams(this.rng, this.numEnvs);
+    this.remoteEpisodes = new EpisodeTracker(this.numEnvs);
+    if (rollouts !== undefined) {
+      if (this.envBatch === undefined) throw new RangeError(`${who}: rollouts needs an env (it gives the spaces, the number of sub-envs and the autoreset mode)`);
+      this.remote = new DistributedRollouts(checkRolloutOptions(rollouts, this.numEnvs, who), {
+        numEnvs: this.numEnvs,
+        observationSpace: this.observationSpace,
+        actionSpace: this.actionSpace,
+        autoreset: this.envBatch.autoresetMode === 'same-step' ? 'same-step' : 'next-step',
+        obsSize: this.encoder.size,
+        actionWidth: this.actionDim,
+        policy: this.policy,
+      });
+    }
   }
 
   /** Loads a checkpoint written by `save`; with `env` the agent can continue learning. */
@@ -139,6 +181,11 @@ export class PPO extends BaseAlgorithm {
     const size = agent.policy.params.layout.size;
     agent.pendingOptimizer = { step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) };
     agent.restoreBase(contents, options, dir);
+    const streams = s.actionStreams;
+    if (streams !== undefined) {
+      if (!Array.isArray(streams) || streams.length !== agent.numEnvs) throw new CheckpointError(`${dir}: state.json has ${Array.isArray(streams) ? streams.length : 'no'} action streams for ${agent.numEnvs} envs`);
+      streams.forEach((state, i) => agent.actionStreams[i].setState(state as RngState));
+    }
     return agent;
   }
 
@@ -146,18 +193,11 @@ export class PPO extends BaseAlgorithm {
     const obs = this.encodeOne(observation);
     const actions = new Float32Array(this.actionDim);
     this.policy.act(obs, 1, options.deterministic ?? false, this.rng, actions, undefined);
-    return this.envAction(actions, 0) as number | Float32Array;
+    return envAction(this.action, actions, 0);
   }
 
   private get actionDim(): number {
     return this.action.kind === 'discrete' ? 1 : this.action.size;
-  }
-
-  /** The action to send to env i: the index for Discrete, the clipped vector for Box (SB3 clips too). */
-  private envAction(actions: Float32Array, i: number): number | Float32Array {
-    if (this.action.kind === 'discrete') return actions[i] + this.action.start;
-    const d = this.action.size;
-    return (this.action.space as Box).clip(actions.subarray(i * d, (i + 1) * d)) as Float32Array;
   }
 
   protected defaultLogInterval(): number {
@@ -166,22 +206,51 @@ export class PPO extends BaseAlgorithm {
 
   protected async runTraining(callback: BaseCallback, logInterval: number): Promise<void> {
     let iteration = 0;
-    while (this.numTimesteps < this.totalTimestepsTarget) {
-      const keepGoing = this.collectRollout(callback);
-      if (!keepGoing) break;
-      iteration += 1;
-      if (iteration % logInterval === 0) {
-        this.recordRolloutAndTime({ 'time/iterations': iteration });
-        this.logger.dump(this.numTimesteps);
+    try {
+      while (this.numTimesteps < this.totalTimestepsTarget) {
+        const keepGoing = await this.collectRollout(callback);
+        if (!keepGoing) break;
+        iteration += 1;
+        if (iteration % logInterval === 0) {
+          this.recordRolloutAndTime({ 'time/iterations': iteration });
+          this.logger.dump(this.numTimesteps);
+        }
+        this.train();
+        // Let timers and I/O run between updates.
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      this.train();
-      // Let timers and I/O run between updates.
-      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await this.remote?.close();
     }
   }
 
-  /** Fills the rollout buffer (SB3's `collect_rollouts`); false when a callback stopped training. */
-  private collectRollout(callback: BaseCallback): boolean {
+  /**
+   * One distributed rollout phase: all `nSteps` steps of every sub-env, gathered from the workers. The
+   * envs' episodes restart (seed + i) whenever `learn` reset the local env, exactly as it resets there.
+   */
+  private async gatherRemote(remote: DistributedRollouts): Promise<{ steps: GatheredStep[]; nextObservations: Float32Array }> {
+    if (this.lastObs !== this.remoteObs) {
+      // An unseeded agent's envs get a fresh random seed, as an unseeded local reset would.
+      remote.resetEpisodes(this.seed ?? new Rng().integers(0, 2 ** 31));
+      this.remoteEpisodes.clear();
+    }
+    return remote.collect(this.hyperparameters.nSteps, this.actionStreams);
+  }
+
+  /** SB3's Monitor window, for episodes that ended on rollout workers. */
+  private recordEpisodes(done: readonly EpisodeRecord[]): void {
+    if (done.length === 0) return;
+    this.episodeWindow.push(...done);
+    if (this.episodeWindow.length > STATS_WINDOW) this.episodeWindow.splice(0, this.episodeWindow.length - STATS_WINDOW);
+  }
+
+  /**
+   * Fills the rollout buffer (SB3's `collect_rollouts`); false when a callback stopped training. Locally
+   * it steps the env; with `rollouts` it replays the steps gathered from the workers through the same
+   * bookkeeping (values, bootstrapping, statistics, callbacks once per step). A callback that stops
+   * training mid-phase stops the learner at the same step; the workers had already run the whole phase.
+   */
+  private async collectRollout(callback: BaseCallback): Promise<boolean> {
     const env = this.envBatch!;
     const buf = this.buffer;
     const n = this.numEnvs;
@@ -195,23 +264,36 @@ export class PPO extends BaseAlgorithm {
     const batched = this.action.kind === 'discrete' ? new Int32Array(n) : new Float32Array(n * d);
     buf.reset();
     callback.onRolloutStart();
+    const gathered = this.remote === undefined ? undefined : await this.gatherRemote(this.remote);
     let obs = this.lastObs as Float32Array;
     while (!buf.full) {
-      this.policy.act(obs, n, false, this.rng, actions, logProbs);
-      this.policy.values(obs, n, values);
-      for (let i = 0; i < n; i++) {
-        const a = this.envAction(actions, i);
-        if (typeof a === 'number') batched[i] = a;
-        else batched.set(a, i * d);
+      let step: BatchStep;
+      let stepActions: Float32Array = actions;
+      let stepLogProbs: Float64Array = logProbs;
+      if (gathered === undefined) {
+        sampleActions(this.policy, obs, n, this.actionStreams, actions, logProbs);
+        for (let i = 0; i < n; i++) {
+          const a = envAction(this.action, actions, i);
+          if (typeof a === 'number') batched[i] = a;
+          else batched.set(a, i * d);
+        }
+        step = env.step((i) => envAction(this.action, actions, i), batched);
+      } else {
+        const t = buf.pos;
+        const remote = gathered.steps[t];
+        obs = remote.observations;
+        stepActions = remote.actions;
+        stepLogProbs = remote.logProbs;
+        step = { ...remote, observations: t + 1 < gathered.steps.length ? gathered.steps[t + 1].observations : gathered.nextObservations };
       }
-      const step = env.step((i) => this.envAction(actions, i), batched);
+      this.policy.values(obs, n, values);
       this.numTimesteps += n;
       for (let i = 0; i < n; i++) {
         const k = buf.index(i);
         buf.observations.set(obs.subarray(i * os, (i + 1) * os), k * os);
-        buf.actions.set(actions.subarray(i * d, (i + 1) * d), k * d);
+        buf.actions.set(stepActions.subarray(i * d, (i + 1) * d), k * d);
         buf.values[k] = values[i];
-        buf.logProbs[k] = logProbs[i];
+        buf.logProbs[k] = stepLogProbs[i];
         buf.valid[k] = step.resetSteps[i] === 1 ? 0 : 1;
         let reward = step.rewards[i];
         const done = step.terminated[i] === 1 || step.truncated[i] === 1;
@@ -226,7 +308,11 @@ export class PPO extends BaseAlgorithm {
       }
       buf.advance();
       obs = this.lastObs = Float32Array.from(step.observations);
-      this.collectEpisodeStats();
+      if (gathered === undefined) this.collectEpisodeStats();
+      else {
+        this.remoteObs = this.lastObs;
+        this.recordEpisodes(this.remoteEpisodes.step(step.rewards, step.terminated, step.truncated, step.resetSteps));
+      }
       if (!callback.step()) return false;
     }
     this.policy.values(obs, n, values);
@@ -355,6 +441,7 @@ export class PPO extends BaseAlgorithm {
       optimizer: { meta: { class_name: 'Adam', step: adam.step, beta1: 0.9, beta2: 0.999, eps: 1e-5 }, tensors: [{ name: 'adam/m', shape: [layout.size], values: adam.m }, { name: 'adam/v', shape: [layout.size], values: adam.v }] },
       buffers: { meta: {}, tensors: [] },
       state: {
+        actionStreams: this.actionStreams.map((r) => r.getState()),
         hyperparameters: {
           ...h,
           learningRate: scheduleToJson(h.learningRate),
