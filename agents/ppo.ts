@@ -181,11 +181,11 @@ export class PPO extends BaseAlgorithm {
     const size = agent.policy.params.layout.size;
     agent.pendingOptimizer = { step, m: tensorOf(contents.optimizer, 'adam/m', size, dir), v: tensorOf(contents.optimizer, 'adam/v', size, dir) };
     agent.restoreBase(contents, options, dir);
+    // The action streams continue only on an env of the same size (resume); loaded on another env (or
+    // none, to act) the agent keeps the streams derived from its seed.
     const streams = s.actionStreams;
-    if (streams !== undefined) {
-      if (!Array.isArray(streams) || streams.length !== agent.numEnvs) throw new CheckpointError(`${dir}: state.json has ${Array.isArray(streams) ? streams.length : 'no'} action streams for ${agent.numEnvs} envs`);
-      streams.forEach((state, i) => agent.actionStreams[i].setState(state as RngState));
-    }
+    if (streams !== undefined && !Array.isArray(streams)) throw new CheckpointError(`${dir}: state.json field "actionStreams" must be an array of RNG states`);
+    if (Array.isArray(streams) && streams.length === agent.numEnvs) streams.forEach((state, i) => agent.actionStreams[i].setState(state as RngState));
     return agent;
   }
 
