@@ -53,8 +53,8 @@ function operands(gemm: WasmGemm, M: number, K: number, N: number, seed: number)
   return { a, b, c };
 }
 
-// Shapes: tails of 16 and of 4 columns, N < 4 (scalar), odd M, and products above the thread threshold.
-const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [65, 97, 90], [256, 40, 64], [33, 301, 63]] as const;
+// Shapes: tails of 16 and of 4 columns, N < 4 (scalar), N = 1 (dot products; one row of the kernel when transposed), odd M, and products above the thread threshold.
+const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [9, 13, 1], [70, 301, 1], [65, 97, 90], [256, 40, 64], [33, 301, 63]] as const;
 
 test('the thread threshold splits the larger test shapes', (t) => {
   t.true(shapes.some(([M, K, N]) => M * K * (N & ~3) >= THREAD_MIN_MACS && M >= 4), 'some shape is split');

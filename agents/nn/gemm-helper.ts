@@ -35,7 +35,7 @@ export class GemmHelper {
     const id = this.nextId++;
     this.port.postMessage({ id, module, memory });
     Atomics.store(this.control, CONTROL.state, STATE.register);
-    Atomics.notify(this.control, CONTROL.state);
+    this.wake();
     this.wait('registering a memory');
     return id;
   }
@@ -47,7 +47,12 @@ export class GemmHelper {
     for (let i = 0; i < 10; i++) c[CONTROL.args + i] = args[i];
     this.busy = true;
     Atomics.store(c, CONTROL.state, STATE.job);
-    Atomics.notify(c, CONTROL.state);
+    this.wake();
+  }
+
+  /** Wakes the helper if it sleeps (it announces that before its last look at the state word). */
+  private wake(): void {
+    if (Atomics.load(this.control, CONTROL.helperAsleep) === 1) Atomics.notify(this.control, CONTROL.state);
   }
 
   /** Waits for the job given to {@link start}. */
@@ -64,7 +69,10 @@ export class GemmHelper {
     let waited = 0;
     while (state === STATE.job || state === STATE.register) {
       // Timed waits: a helper that never started (or died) must become an error, not a hang.
-      if (Atomics.wait(c, CONTROL.state, state, 1000) === 'timed-out') waited += 1;
+      Atomics.store(c, CONTROL.mainAsleep, 1);
+      state = Atomics.load(c, CONTROL.state);
+      if ((state === STATE.job || state === STATE.register) && Atomics.wait(c, CONTROL.state, state, 1000) === 'timed-out') waited += 1;
+      Atomics.store(c, CONTROL.mainAsleep, 0);
       if (waited >= 30) throw new Error(`gemm helper thread did not answer within 30 s (${what}); set FLASH_GYM_GEMM_THREADS=1 to run on one thread`);
       state = Atomics.load(c, CONTROL.state);
     }

@@ -4,8 +4,12 @@ export const CONTROL = {
   state: 0,
   /** Which registered memory the job runs on. */
   instance: 1,
+  /** 1 while the helper sleeps in `Atomics.wait` (so the main thread must wake it), else 0. */
+  helperAsleep: 2,
+  /** 1 while the main thread sleeps waiting for the helper, else 0. */
+  mainAsleep: 3,
   /** The ten arguments of `runRowBlock` (after the kernels) start here. */
-  args: 2,
+  args: 4,
   /** Number of words. */
   size: 16,
 } as const;

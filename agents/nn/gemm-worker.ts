@@ -39,12 +39,19 @@ function runJob(): void {
   runRowBlock(kernels, control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], control[a + 9]);
 }
 
+const isWork = (state: number) => state === STATE.job || state === STATE.register;
+
 for (;;) {
   let state = Atomics.load(control, CONTROL.state);
-  // A short spin first: the next product usually follows within microseconds, and waking from a futex costs more.
-  for (let spin = 0; spin < 2000 && state !== STATE.job && state !== STATE.register; spin++) state = Atomics.load(control, CONTROL.state);
-  while (state !== STATE.job && state !== STATE.register) {
-    Atomics.wait(control, CONTROL.state, state);
+  // Spin a while first: the next product usually follows within microseconds, and a futex round trip
+  // (wait here, notify there) costs tens of microseconds on a busy machine.
+  for (let spin = 0; spin < 2000 && !isWork(state); spin++) state = Atomics.load(control, CONTROL.state);
+  while (!isWork(state)) {
+    // Announce the sleep before the last look at the state: the main thread notifies only a sleeping helper.
+    Atomics.store(control, CONTROL.helperAsleep, 1);
+    state = Atomics.load(control, CONTROL.state);
+    if (!isWork(state)) Atomics.wait(control, CONTROL.state, state);
+    Atomics.store(control, CONTROL.helperAsleep, 0);
     state = Atomics.load(control, CONTROL.state);
   }
   try {
@@ -54,5 +61,5 @@ for (;;) {
   } catch {
     Atomics.store(control, CONTROL.state, STATE.failed);
   }
-  Atomics.notify(control, CONTROL.state);
+  if (Atomics.load(control, CONTROL.mainAsleep) === 1) Atomics.notify(control, CONTROL.state);
 }

@@ -37,6 +37,7 @@ export class WasmGemm {
   private readonly kernels: KernelFn[];
   private readonly reluFn: (ptr: number, vectors: number) => void;
   private readonly reluGradFn: (dx: number, h: number, vectors: number) => void;
+  private readonly gemvFn: (a: number, b: number, c: number, M: number, K: number, aRow: number) => void;
   private readonly helper: GemmHelper | undefined;
   private readonly helperId: number;
   private readonly args: number[] = new Array<number>(10).fill(0);
@@ -51,6 +52,7 @@ export class WasmGemm {
     this.kernels = KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn);
     this.reluFn = instance.exports.relu as WasmGemm['reluFn'];
     this.reluGradFn = instance.exports.reluGrad as WasmGemm['reluGradFn'];
+    this.gemvFn = instance.exports.gemv as WasmGemm['gemvFn'];
     this.view = new Float32Array(this.memory.buffer);
     this.helper = helper;
     this.helperId = helper === undefined ? -1 : helper.register(module, this.memory);
@@ -123,8 +125,35 @@ export class WasmGemm {
     for (let k = vectors * 4; k < n; k++) f[dx + k] = f[h + k] > 0 ? f[dx + k] : 0;
   }
 
+  /**
+   * The N = 1 products (critic heads, one-action heads, and their weight gradients). With A's rows
+   * contiguous (`aCol = 1`): dot products on the `gemv` kernel. With A read transposed (`aRow = 1`, A
+   * stored `[K×M]`): `c` as a 1 × M row is `bᵀ · A_stored`, one row on the ordinary kernels (whose A
+   * operand b then has `aCol = 1`). Otherwise, scalar loops.
+   */
+  private singleColumn(a: number, b: number, c: number, M: number, K: number, aRow: number, aCol: number): void {
+    if (aCol === 1) {
+      this.gemvFn(a * 4, b * 4, c * 4, M, K, aRow * 4);
+      return;
+    }
+    if (aRow === 1 && aCol === M) {
+      this.product(b, a, c, 1, K, M, K, 1);
+      return;
+    }
+    const f = this.view;
+    for (let m = 0; m < M; m++) {
+      let s = f[c + m];
+      for (let k = 0; k < K; k++) s += f[a + m * aRow + k * aCol] * f[b + k];
+      f[c + m] = s;
+    }
+  }
+
   /** `C += A·B` with A(m, k) at float `a + m·aRow + k·aCol`. */
   private product(a: number, b: number, c: number, M: number, K: number, N: number, aRow: number, aCol: number): void {
+    if (N === 1) {
+      this.singleColumn(a, b, c, M, K, aRow, aCol);
+      return;
+    }
     const n16 = N & ~15;
     const n4 = N & ~3;
     if (n4 > 0) {

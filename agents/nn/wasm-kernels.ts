@@ -40,7 +40,7 @@ export const wasm = WebAssembly;
  */
 export type KernelFn = (a: number, b: number, c: number, M: number, K: number, rowBytes: number, nStart: number, nEnd: number, aRow: number, aCol: number) => void;
 
-/** The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)` and `reluGrad(dx, h, vectors)`. */
+/** The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)`, `reluGrad(dx, h, vectors)` and `gemv` (see `gemvBody`). */
 export const KERNEL_NAMES = ['gemm2x16', 'gemm1x16', 'gemm2x4', 'gemm1x4'] as const;
 /** Rows and columns of each kernel's tile. */
 export const KERNEL_TILES: Record<(typeof KERNEL_NAMES)[number], { rows: number; cols: number }> = {
@@ -279,6 +279,53 @@ function reluGradBody(): number[] {
   return funcBody([[1, I32]], code);
 }
 
+/**
+ * `gemv(a, b, c, M, K, aRow)`: `c[m] += Σ_k A[m, k] · b[k]` for m < M (A's rows `aRow` bytes apart, each
+ * contiguous, b contiguous): the N = 1 products (a critic's or a one-action head) as dot products, four
+ * lanes of partial sums over k (k ≡ lane mod 4), added lane 0 + 1 + 2 + 3, then the last K mod 4 terms.
+ */
+function gemvBody(fma: boolean): number[] {
+  const [A, B, C, M, K, AR, m, k, pa, pb, acc, sum] = Array.from({ length: 12 }, (_, i) => i);
+  const f32Load = [0x2a, 2, 0];
+  const f32Store = [0x38, 2, 0];
+  const f32Add = [0x92];
+  const f32Mul = [0x94];
+  const lane = (i: number) => [...simd(0x1f), i];
+  const madd = fma ? [...f32x4RelaxedMadd] : [];
+  const code = [
+    ...i32(0), ...set(m),
+    ...BLOCK_LOOP,
+    ...get(m), ...get(M), ...i32GeS, 0x0d, 1,
+    ...get(A), ...get(m), ...get(AR), ...i32Mul, ...i32Add, ...set(pa),
+    ...get(B), ...set(pb),
+    ...v128Zero, ...set(acc),
+    ...i32(0), ...set(k),
+    ...BLOCK_LOOP, // while k + 4 <= K
+    ...get(k), ...i32(4), ...i32Add, ...get(K), ...i32GtS, 0x0d, 1,
+    ...(fma
+      ? [...get(pa), ...v128Load(0), ...get(pb), ...v128Load(0), ...get(acc), ...madd]
+      : [...get(acc), ...get(pa), ...v128Load(0), ...get(pb), ...v128Load(0), ...f32x4Mul, ...f32x4Add]),
+    ...set(acc),
+    ...get(pa), ...i32(16), ...i32Add, ...set(pa),
+    ...get(pb), ...i32(16), ...i32Add, ...set(pb),
+    ...get(k), ...i32(4), ...i32Add, ...set(k),
+    ...END_LOOP,
+    ...get(acc), ...lane(0), ...get(acc), ...lane(1), ...f32Add, ...get(acc), ...lane(2), ...f32Add, ...get(acc), ...lane(3), ...f32Add, ...set(sum),
+    ...BLOCK_LOOP, // while k < K
+    ...get(k), ...get(K), ...i32GeS, 0x0d, 1,
+    ...get(sum), ...get(pa), ...f32Load, ...get(pb), ...f32Load, ...f32Mul, ...f32Add, ...set(sum),
+    ...get(pa), ...i32(4), ...i32Add, ...set(pa),
+    ...get(pb), ...i32(4), ...i32Add, ...set(pb),
+    ...get(k), ...i32(1), ...i32Add, ...set(k),
+    ...END_LOOP,
+    ...get(C), ...get(m), ...i32(4), ...i32Mul, ...i32Add,
+    ...get(C), ...get(m), ...i32(4), ...i32Mul, ...i32Add, ...f32Load, ...get(sum), ...f32Add, ...f32Store,
+    ...get(m), ...i32(1), ...i32Add, ...set(m),
+    ...END_LOOP,
+  ];
+  return funcBody([[4, I32], [1, V128], [1, 0x7d]], code);
+}
+
 function memoryImport(shared: boolean): number[] {
   const limits = shared ? [0x03, ...uleb(1), ...uleb(SHARED_MAX_PAGES)] : [0x00, ...uleb(1)];
   return [1, ...name('env'), ...name('mem'), 0x02, ...limits];
@@ -286,15 +333,15 @@ function memoryImport(shared: boolean): number[] {
 
 function moduleBytes(variant: KernelVariant): Uint8Array {
   const kernels = KERNEL_NAMES.map((n) => KERNEL_TILES[n]);
-  const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad'];
+  const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad', 'gemv'];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32).
-    ...section(1, [3, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0]),
+    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32).
+    ...section(1, [4, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0, 0x60, 6, ...new Array<number>(6).fill(I32), 0]),
     ...section(2, memoryImport(variant.shared)),
-    ...section(3, [kernels.length + 2, ...kernels.map(() => 0), 1, 2]),
+    ...section(3, [kernels.length + 3, ...kernels.map(() => 0), 1, 2, 3]),
     ...section(7, [exportsList.length, ...exportsList.flatMap((n, i) => [...name(n), 0x00, i])]),
-    ...section(10, [kernels.length + 2, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...reluBody(), ...reluGradBody()]),
+    ...section(10, [kernels.length + 3, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...reluBody(), ...reluGradBody(), ...gemvBody(variant.fma)]),
   ];
   return Uint8Array.from(bytes);
 }
