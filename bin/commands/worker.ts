@@ -3,6 +3,7 @@ import { defaultWorkers } from '../../benchmarks/runner/choose-executor.js';
 import { closeAll, connectQueue, DEFAULT_QUEUE_PREFIX, onShutdownSignals, type QueueConnection } from '../../queue/connection.js';
 import { RedisUrlError } from '../../queue/redis-url.js';
 import { DEFAULT_STALL, startSuiteConsumer, type Consumer } from '../../queue/suite-consumer.js';
+import { startRolloutConsumer } from '../../queue/rollouts/consumer.js';
 import { ModuleAllowList } from '../../queue/suite-job.js';
 import { CliError } from '../lib/cli-error.js';
 import { positiveInt } from '../lib/parse-flags.js';
@@ -65,6 +66,8 @@ export function workerCommand(): Command {
           stall: { lockDurationMs: flags.lockDuration, stalledIntervalMs: flags.stalledInterval, maxStalledCount: flags.maxStalled },
         }),
       );
+      // Distributed PPO rollouts (PPO's `rollouts` option) share the worker, its allow-list and stall settings.
+      consumers.push(startRolloutConsumer(flags.queue, { prefix: flags.prefix, allow, lockDurationMs: flags.lockDuration, stalledIntervalMs: flags.stalledInterval, log: (line) => process.stderr.write(`${line}\n`) }));
       for (const consumer of consumers) process.stderr.write(`flash-gym worker: serving ${consumer.description}\n`);
       if (allow.entries().length > 0) process.stderr.write(`flash-gym worker: also allows units from ${allow.entries().join(', ')}\n`);
       process.stderr.write('flash-gym worker: Ctrl-C finishes the runs in progress and stops; a second Ctrl-C stops at once\n');
