@@ -101,6 +101,9 @@ export class MetaLearner {
     if (config.encoderObjective !== undefined && !['endToEnd', 'selfSupervised', 'both'].includes(config.encoderObjective)) throw new RangeError(`MetaLearner: encoderObjective must be "endToEnd", "selfSupervised" or "both", got ${String(config.encoderObjective)}`);
     if (!['embedding', 'fingerprint', 'none'].includes(config.conditioning)) throw new RangeError(`MetaLearner: conditioning must be "embedding", "fingerprint" or "none", got ${String(config.conditioning)}`);
     if (trainingTasks.length === 0) throw new RangeError('MetaLearner: needs at least one training task');
+    // PPO's rollout workers build plain registered envs; they cannot yet carry the conditioning wrapper's
+    // task, embedding and episode log, so a distributed meta-trainer would silently train on the wrong env.
+    if (config.ppo?.rollouts !== undefined) throw new RangeError('MetaLearner: ppo.rollouts (distributed rollouts) is not supported by the meta-trainer yet; train its PPO locally');
     return new MetaLearner(config, trainingTasks);
   }
 
