@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Queue, QueueEvents } from 'bullmq';
 import { PPO } from '../agents/ppo.js';
+import { MetaLearner } from '../meta/procedures.js';
 import { spaceToJson } from '../agents/common/space-json.js';
 import { make } from '../envs/registry/index.js';
 import '../envs/classic/index.js';
@@ -133,4 +134,9 @@ test('rollouts option errors name what is wrong', (t) => {
   t.throws(() => new PPO(env, { rollouts: { queue: 'redis://h', workers: 1, env: { id: 'CartPole-v1' }, runId: 'a:b' } }), { message: /runId must be/ });
   t.throws(() => new PPO(env, { rollouts: { queue: 'redis://h', workers: 1 } as never }), { message: /rollouts\.env must be/ });
   t.throws(() => new PPO(env, { rollouts: { queue: 'redis://h', workers: 1, env: { id: 'CartPole-v1' }, extra: 1 } as never }), { message: /unknown rollouts option "extra"/ });
+});
+
+test('the meta-trainer refuses distributed rollouts instead of training on the wrong env', (t) => {
+  const config = { envId: 'CartPole-v1', conditioning: 'none' as const, seed: 1, ppo: { rollouts: { queue: 'redis://127.0.0.1', workers: 1, env: { id: 'CartPole-v1' } } } };
+  t.throws(() => MetaLearner.create(config, [{}] as never), { message: /ppo\.rollouts .* not supported by the meta-trainer yet/ });
 });
