@@ -54,7 +54,7 @@ function operands(gemm: WasmGemm, M: number, K: number, N: number, seed: number)
 }
 
 // Shapes: tails of 16 and of 4 columns, N < 4 (scalar), N = 1 (dot products; one row of the kernel when transposed), odd M, and products above the thread threshold.
-const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [9, 13, 1], [70, 301, 1], [65, 97, 90], [256, 40, 64], [33, 301, 63]] as const;
+const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [9, 13, 1], [70, 301, 1], [65, 97, 90], [130, 170, 100], [33, 301, 63], [257, 64, 150]] as const;
 
 test('the thread threshold splits the larger test shapes', (t) => {
   t.true(shapes.some(([M, K, N]) => M * K * (N & ~3) >= THREAD_MIN_MACS && M >= 4), 'some shape is split');
@@ -151,10 +151,10 @@ test('WasmMlp with two threads computes the same bits as with one, and what Host
   const rng = new Rng(5);
   const layout = new ParamLayout();
   const init = new Map<string, Float32Array>();
-  const mlp = buildMlp(layout, { name: 'q', inputSize: 4, hiddenSizes: [120, 96], outputSize: 1, activation: 'relu', hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, rng, (n, v) => init.set(n, v));
+  const mlp = buildMlp(layout, { name: 'q', inputSize: 4, hiddenSizes: [240, 130], outputSize: 1, activation: 'relu', hiddenInit: { kind: 'torch-default' }, outputInit: { kind: 'torch-default' } }, rng, (n, v) => init.set(n, v));
   const theta = ParameterVector.fromTensors(layout, init).values;
   const batch = 70;
-  t.true(batch * 120 * 96 >= THREAD_MIN_MACS);
+  t.true(batch * 240 * 128 >= THREAD_MIN_MACS);
   const x = Float32Array.from({ length: batch * 4 }, () => rng.normal());
   const dOut = Float64Array.from({ length: batch }, () => rng.normal());
   const run = (net: { forward: WasmMlp['forward']; backward: WasmMlp['backward'] }) => {

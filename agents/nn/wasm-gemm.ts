@@ -1,8 +1,8 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
 import { KERNEL_NAMES, kernelMemory, kernelModule, relaxedSimdAvailable, runRowBlock, SHARED_MAX_PAGES, wasm, type KernelFn, type WasmMemory } from './wasm-kernels.js';
 
-/** Products with at least this many multiply-adds are split between two threads (a hand-over costs ≈ 10–30 µs). */
-export const THREAD_MIN_MACS = 1 << 19;
+/** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are split between two threads (a hand-over costs ≈ 10–30 µs); PPO's 64-unit layers stay on one. */
+export const THREAD_MIN_MACS = 1 << 21;
 
 /** How a {@link WasmGemm} computes: fused multiply-add or not, one thread or two. */
 export interface WasmGemmOptions {
