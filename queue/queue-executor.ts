@@ -21,7 +21,10 @@ export interface QueueExecutorOptions {
   readonly prefix?: string;
   /** How long Redis may stay unreachable mid-suite before the coordinator gives up (ms, default 60 s). */
   readonly reconnectTimeoutMs?: number;
-  /** How often every job still waited for is looked up, besides the events (ms, default 2 s). */
+  /**
+   * How often every job still waited for is looked up besides the events (ms, default 30 s; also right after
+   * a reconnect). Each sweep costs one Redis call per job waited for, so it stays a slow safety net.
+   */
   readonly sweepIntervalMs?: number;
   /** Attempts of a job whose worker hit an error other than its run's own (default 3). */
   readonly attempts?: number;
@@ -74,7 +77,7 @@ export class QueueExecutor implements Executor {
       void this.sweep();
     });
     this.timers.push(setInterval(() => this.watch(), 250));
-    this.timers.push(setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 2_000));
+    this.timers.push(setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 30_000));
   }
 
   /** Opens the suite's queue and its event stream. */

@@ -8,7 +8,7 @@ import { counts, jsonlKeys, logLines, startCoordinator, startWorker, tempDir, wa
 import { timedSuite } from './fixtures/queue-suite.js';
 import { startTestRedis } from './helpers/redis-server.js';
 
-test('a worker killed mid-run: its run moves to the other worker after stall detection; every run recorded once', async (t) => {
+test.serial('a worker killed mid-run: its run moves to the other worker after stall detection; every run recorded once', async (t) => {
   const redis = await startTestRedis();
   t.teardown(() => redis.dispose());
   const dir = tempDir(t);
@@ -17,7 +17,7 @@ test('a worker killed mid-run: its run moves to the other worker after stall det
   const victimPid = String(victim.child.pid);
   const suite = timedSuite({ runs: 6, ms: 400, log });
   const connection = await connectQueue(redis.url);
-  const done = runSuiteOnQueue(suite, { out: join(dir, 'out'), connection, write: null, sweepIntervalMs: 500 });
+  const done = runSuiteOnQueue(suite, { out: join(dir, 'out'), connection, write: null });
   // Kill the victim while it is in the middle of a run (it logged a start and no done for it).
   let killedKey = '';
   await waitFor(
@@ -38,12 +38,12 @@ test('a worker killed mid-run: its run moves to the other worker after stall det
   const keys = jsonlKeys(join(dir, 'out', 'results.jsonl'));
   t.deepEqual([...counts(keys).values()], suite.runs.map(() => 1), 'every run recorded exactly once');
   t.deepEqual(keys.slice().sort(), suite.runs.map((r) => r.key).sort());
-  // The killed run started twice: on the victim, then on the survivor.
+  // The killed run started on the victim, then again on the survivor.
   const starts = logLines(log).filter(([e, key]) => e === 'start' && key === killedKey);
-  t.is(starts.length, 2, JSON.stringify(logLines(log)));
+  t.true(starts.some(([, , pid]) => pid === victimPid) && starts.some(([, , pid]) => pid !== victimPid), JSON.stringify(logLines(log)));
 });
 
-test('a killed coordinator, started again, collects what finished meanwhile and runs nothing twice', async (t) => {
+test.serial('a killed coordinator, started again, collects what finished meanwhile and runs nothing twice', async (t) => {
   const redis = await startTestRedis();
   t.teardown(() => redis.dispose());
   const dir = tempDir(t);
@@ -69,7 +69,7 @@ test('a killed coordinator, started again, collects what finished meanwhile and 
   t.deepEqual([...counts(logLines(log).filter(([e]) => e === 'start').map(([, k]) => k)).values()], Array.from({ length: 8 }, () => 1));
 });
 
-test('Redis stopped and restarted mid-suite: the coordinator and workers reconnect, no finished result is lost', async (t) => {
+test.serial('Redis stopped and restarted mid-suite: the coordinator and workers reconnect, no finished result is lost', async (t) => {
   const redis = await startTestRedis({ persistent: true });
   t.teardown(() => redis.dispose());
   const dir = tempDir(t);
@@ -82,7 +82,6 @@ test('Redis stopped and restarted mid-suite: the coordinator and workers reconne
     out: join(dir, 'out'),
     connection,
     write: null,
-    sweepIntervalMs: 500,
     reconnectTimeoutMs: 30_000,
     onRunDone: () => {
       outage ??= (async () => {
@@ -100,7 +99,7 @@ test('Redis stopped and restarted mid-suite: the coordinator and workers reconne
   t.true(records.every((r) => r.status === 'ok'));
 });
 
-test('Redis gone for longer than the bound: the suite stops with an error naming the URL, recording no run as failed', async (t) => {
+test.serial('Redis gone for longer than the bound: the suite stops with an error naming the URL, recording no run as failed', async (t) => {
   const redis = await startTestRedis({ password: 's3cret' });
   t.teardown(() => redis.dispose());
   const dir = tempDir(t);
