@@ -55,6 +55,7 @@ export function startRolloutConsumer(url: string, options: RolloutConsumerOption
   const allow = options.allow instanceof ModuleAllowList ? options.allow : new ModuleAllowList(options.allow ?? []);
   const name = queueName(options.prefix ?? DEFAULT_QUEUE_PREFIX, 'rollouts');
   const policies = new PolicyCache();
+  const runsSeen = new Set<string>();
   const handle = async (job: Job): Promise<RolloutJobResult> => {
     let data: RolloutJobData;
     try {
@@ -65,7 +66,12 @@ export function startRolloutConsumer(url: string, options: RolloutConsumerOption
       log(reason);
       throw new UnrecoverableError(reason);
     }
-    log(`rollout job ${String(job.id)} started (${data.subEnvs.length} sub-envs × ${data.nSteps} steps of ${data.env.id})`);
+    // One line per run and process (a run has a job per shard and phase: too many to log each).
+    if (!runsSeen.has(data.runId)) {
+      runsSeen.add(data.runId);
+      if (runsSeen.size > 1000) runsSeen.clear();
+      log(`rollout job ${String(job.id)} started: first of run ${data.runId} here (${data.subEnvs.length} sub-envs × ${data.nSteps} steps of ${data.env.id})`);
+    }
     try {
       return collectShard(data, policies);
     } catch (error) {
