@@ -118,3 +118,21 @@ test.serial('Redis gone for longer than the bound: the suite stops with an error
   t.true(records.length >= 1);
   t.true(records.every((r) => r.status === 'ok'), 'runs in flight are not recorded as failed');
 });
+
+test.serial('SIGTERM: the worker finishes the run in progress, hands in its result and exits 0', async (t) => {
+  const redis = await startTestRedis();
+  t.teardown(() => redis.dispose());
+  const dir = tempDir(t);
+  const log = join(dir, 'runs.log');
+  const worker = await startWorker(t, redis.url);
+  const suite = timedSuite({ runs: 1, ms: 1_500, log });
+  const connection = await connectQueue(redis.url);
+  const done = runSuiteOnQueue(suite, { out: join(dir, 'out'), connection, write: null });
+  await waitFor(() => logLines(log).some(([e]) => e === 'start'), 30_000, () => 'the run never started');
+  worker.child.kill('SIGTERM');
+  t.is(await worker.exited(), 0, worker.stderr());
+  t.regex(worker.stderr(), /SIGTERM: finishing the runs in progress/);
+  const outcome = await done;
+  t.is(outcome.failed, 0);
+  t.deepEqual(logLines(log).map(([e]) => e), ['start', 'done']);
+});
