@@ -3,3 +3,4 @@ export * from './envs/index.js';
 export * from './agents/index.js';
 export * from './meta/index.js';
 export * from './queue/rollouts/index.js';
+export * from './queue/index.js';
