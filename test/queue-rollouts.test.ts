@@ -8,6 +8,9 @@ import '../envs/classic/index.js';
 import { startRolloutConsumer, type RolloutConsumer } from '../queue/rollouts/consumer.js';
 import { parseRolloutJob, RolloutJobError, type RolloutJobData } from '../queue/rollouts/job-format.js';
 import { collectShard } from '../queue/rollouts/shard-collector.js';
+import { rolloutJobId } from '../queue/rollouts/names.js';
+import { RolloutClient } from '../queue/rollouts/rollout-client.js';
+import { makeVec } from '../envs/vector/make-vec.js';
 import { parseRedisUrl, redisConnectionOptions } from '../queue/redis-url.js';
 import { startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { assertSameRun, trainPpo } from './queue-rollouts-support.js';
@@ -139,4 +142,29 @@ test('rollouts option errors name what is wrong', (t) => {
 test('the meta-trainer refuses distributed rollouts instead of training on the wrong env', (t) => {
   const config = { envId: 'CartPole-v1', conditioning: 'none' as const, seed: 1, ppo: { rollouts: { queue: 'redis://127.0.0.1', workers: 1, env: { id: 'CartPole-v1' } } } };
   t.throws(() => MetaLearner.create(config, [{}] as never), { message: /ppo\.rollouts .* not supported by the meta-trainer yet/ });
+});
+
+test.serial('a job added twice under its deterministic id is one BullMQ job: both waits get its one result', async (t) => {
+  t.is(rolloutJobId('run-1', 3, 1), 'run-1.u3.s1');
+  const client = await RolloutClient.open(redis.url);
+  try {
+    const job = { ...validJob(), runId: 'dup' };
+    const [first, second] = await client.run([job, job]);
+    t.deepEqual(first, second);
+    t.is((first as { runId: string }).runId, 'dup');
+  } finally {
+    await client.close();
+  }
+});
+
+test.serial('with no worker on the queue the learner fails after jobTimeoutMs, naming the URL without its password', async (t) => {
+  const env = await makeVec('CartPole-v1', { numEnvs: 2 });
+  try {
+    const agent = new PPO(env, { seed: 1, nSteps: 8, backend: 'cpu', rollouts: { queue: redis.url, workers: 2, env: { id: 'CartPole-v1' }, queueName: 'nobody-serves-this', jobTimeoutMs: 500 } });
+    const error = await t.throwsAsync(agent.learn({ totalTimesteps: 16 }));
+    t.regex(error?.message ?? '', /did not finish within 500 ms; is a rollout worker running on redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    t.false(error?.message.includes('s3cret'));
+  } finally {
+    env.close();
+  }
 });
