@@ -3,10 +3,16 @@ import { ProcessExecutor, ThreadExecutor, type Executor } from '../benchmarks/ru
 import type { RunOutput } from '../benchmarks/runner/types.js';
 import type { UnitTask } from '../benchmarks/runner/unit-call.js';
 
+/** One lane of a {@link LanePool}, held for a job's runs. */
+export interface LaneLease {
+  run(task: UnitTask): Promise<RunOutput>;
+  release(): void;
+}
+
 /**
  * A worker's local pool: `size` lanes of worker threads (or child processes, for the tfjs-node backends,
  * decided per job by its backend as the local runner does), built on first use. Each job takes a free
- * lane for the length of its run; the queue's concurrency is the pool's size, so one is always free.
+ * lane for the length of its runs; the queue's concurrency is the pool's size, so one is always free.
  */
 export class LanePool {
   private readonly executors = new Map<Isolation, { executor: Executor; free: number[] }>();
@@ -18,8 +24,11 @@ export class LanePool {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`concurrency must be a positive integer, got ${String(size)}`);
   }
 
-  /** Runs one run on a free lane of the executor its backend needs. */
-  async run(task: UnitTask, backend: string): Promise<RunOutput> {
+  /**
+   * Takes a free lane of the executor a backend needs, for one or more runs in turn (an affinity group
+   * stays on one thread, so per-thread caches are reused); `release` gives it back.
+   */
+  acquire(backend: string): LaneLease {
     const decided = isolationFor(backend);
     const isolation = this.forced ?? decided.isolation;
     let entry = this.executors.get(isolation);
@@ -28,13 +37,17 @@ export class LanePool {
       entry = { executor, free: Array.from({ length: this.size }, (_, i) => this.size - 1 - i) };
       this.executors.set(isolation, entry);
     }
-    const lane = entry.free.pop();
+    const { executor, free } = entry;
+    const lane = free.pop();
     if (lane === undefined) throw new Error(`all ${this.size} lanes are busy: more jobs in flight than the worker's concurrency`);
-    try {
-      return await entry.executor.run(task, lane);
-    } finally {
-      entry.free.push(lane);
-    }
+    let released = false;
+    return {
+      run: (task) => executor.run(task, lane),
+      release: () => {
+        if (!released) free.push(lane);
+        released = true;
+      },
+    };
   }
 
   /** Stops every thread and child process. */

@@ -9,10 +9,10 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { RedisClient } from 'bullmq';
 import type { Executor } from '../benchmarks/runner/executors.js';
 import { SuiteInterrupted } from '../benchmarks/runner/run-suite.js';
-import type { RunOutput, SuiteDefinition } from '../benchmarks/runner/types.js';
+import type { RunOutput, RunSpec, RunUnit, SuiteDefinition } from '../benchmarks/runner/types.js';
 import { RemoteRunError, type UnitTask } from '../benchmarks/runner/unit-call.js';
 import { DEFAULT_QUEUE_PREFIX, queueName, type QueueConnection } from './connection.js';
-import { jobUnitOf, SUITE_JOB_VERSION, suiteHash, suiteJobId, type SuiteJobData, type SuiteJobResult } from './suite-job.js';
+import { jobUnitOf, SUITE_JOB_VERSION, suiteHash, suiteJobId, type JobRunResult, type SuiteJobData, type SuiteJobResult } from './suite-job.js';
 
 /** Options of {@link QueueExecutor}. */
 export interface QueueExecutorOptions {
@@ -34,12 +34,17 @@ export interface QueueExecutorOptions {
   readonly retryFailed?: boolean;
 }
 
-interface Waiter {
+interface RunWaiter {
   resolve(output: RunOutput): void;
   reject(error: Error): void;
+}
+
+/** A job waited for: one waiter per run, in the job's order. */
+interface Waiter {
+  readonly runs: RunWaiter[];
   /** Whether the job is known to be in Redis (only then does a sweep that misses it re-add it). */
   added: boolean;
-  data: SuiteJobData;
+  readonly data: SuiteJobData;
 }
 
 /** Runs a suite's runs as BullMQ jobs; see the module comment. Build it with {@link QueueExecutor.open}. */
@@ -47,6 +52,8 @@ export class QueueExecutor implements Executor {
   readonly description: string;
   readonly size: number;
   private readonly waiters = new Map<string, Waiter>();
+  /** Results of runs sent ahead in a group job, by run key, until the runner asks for them. */
+  private readonly grouped = new Map<string, Promise<RunOutput>>();
   private readonly hash: string;
   private readonly reconnectTimeoutMs: number;
   private downSince: number | undefined;
@@ -90,27 +97,55 @@ export class QueueExecutor implements Executor {
     return new QueueExecutor(suite, queue, events, client, options);
   }
 
-  /** The job id of one of the suite's runs. */
-  jobId(runKey: string): string {
-    return suiteJobId(this.suite.name, this.hash, runKey);
+  /** The job id of a run, or of a group of runs sent as one job. */
+  jobId(runKeys: readonly string[]): string {
+    return suiteJobId(this.suite.name, this.hash, runKeys);
   }
 
-  /** Enqueues the run (or finds its job) and resolves with the worker's result. The lane is not used. */
-  async run(task: UnitTask): Promise<RunOutput> {
-    if (this.interrupted !== undefined) throw this.interrupted;
-    const id = this.jobId(task.run.key);
-    const data: SuiteJobData = { version: SUITE_JOB_VERSION, suite: this.suite.name, backend: this.suite.backend, unit: jobUnitOf(task.unit), run: task.run };
-    const result = new Promise<RunOutput>((resolve, reject) => this.waiters.set(id, { resolve, reject, added: false, data }));
-    try {
-      await this.add(id, data);
-      const waiter = this.waiters.get(id);
-      if (waiter !== undefined) waiter.added = true;
-      // A job that was already there may have finished (while a previous coordinator was away).
-      await this.check(id, this.options.retryFailed === true);
-    } catch (error) {
-      this.settle(id, (w) => w.reject(error instanceof Error ? error : new Error(String(error))));
+  /**
+   * The runner is about to run these runs one after another (an affinity group): they go as one job, which
+   * a worker runs in turn on one lane, so the group's per-process state (a pretrained model) is built once.
+   */
+  prepareGroup(runs: readonly RunSpec[], unit: RunUnit): void {
+    if (runs.length < 2 || this.interrupted !== undefined) return;
+    const promises = this.submit(runs, unit);
+    runs.forEach((run, i) => {
+      // Handled here so that a group that fails before the runner asks for all its runs is no unhandled rejection.
+      promises[i].catch(() => undefined);
+      this.grouped.set(run.key, promises[i]);
+    });
+  }
+
+  /** Resolves with the run's result: from its group's job, or from a job of its own, enqueued now (or found). */
+  run(task: UnitTask): Promise<RunOutput> {
+    if (this.interrupted !== undefined) return Promise.reject(this.interrupted);
+    const ahead = this.grouped.get(task.run.key);
+    if (ahead !== undefined) {
+      this.grouped.delete(task.run.key);
+      return ahead;
     }
-    return result;
+    return this.submit([task.run], task.unit)[0];
+  }
+
+  /** Enqueues a job for the runs (or finds the one there) and returns a promise per run. */
+  private submit(runs: readonly RunSpec[], unit: RunUnit): Array<Promise<RunOutput>> {
+    const id = this.jobId(runs.map((r) => r.key));
+    const data: SuiteJobData = { version: SUITE_JOB_VERSION, suite: this.suite.name, backend: this.suite.backend, unit: jobUnitOf(unit), runs: [...runs] };
+    const waiter: Waiter = { runs: [], added: false, data };
+    const promises = runs.map(() => new Promise<RunOutput>((resolve, reject) => waiter.runs.push({ resolve, reject })));
+    this.waiters.set(id, waiter);
+    void (async () => {
+      try {
+        await this.add(id, data);
+        waiter.added = true;
+        // A job that was already there may have finished (while a previous coordinator was away).
+        await this.check(id, this.options.retryFailed === true);
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.settle(id, (w) => w.reject(failure));
+      }
+    })();
+    return promises;
   }
 
   /** Number of jobs of this suite waited for. */
@@ -160,24 +195,45 @@ export class QueueExecutor implements Executor {
         await job.retry('failed');
         return;
       }
+      if (state === 'completed' && retryIfFailed && hasFailedRun(job.returnvalue)) {
+        // Finished with failed runs, and asked to run failures again: a fresh job under the same id.
+        await job.remove();
+        await this.add(id, waiter.data);
+        return;
+      }
     } catch {
       return; // Redis trouble: the watch decides when to give up; the next sweep looks again.
     }
     const finished = job;
-    if (state === 'completed') {
-      const value = parseResult(finished.returnvalue);
-      if (typeof value === 'string') this.settle(id, (w) => w.reject(new Error(`job ${id}: ${value}`)));
-      else this.settle(id, (w) => w.resolve({ metrics: value.metrics, timing: { ...value.timing }, wallSeconds: value.wallSeconds }));
-    } else {
+    if (state === 'failed') {
       this.settle(id, (w) => w.reject(new RemoteRunError(finished.failedReason || 'failed without a reason')));
+      return;
     }
+    const value = parseResult(finished.returnvalue, waiter.runs.length);
+    if (typeof value === 'string') {
+      this.settle(id, (w) => w.reject(new Error(`job ${id}: ${value}`)));
+      return;
+    }
+    this.settleEach(id, value.results);
   }
 
-  private settle(id: string, how: (waiter: Waiter) => void): void {
+  /** Settles each run of a finished job with its own result. */
+  private settleEach(id: string, results: readonly JobRunResult[]): void {
     const waiter = this.waiters.get(id);
     if (waiter === undefined) return;
     this.waiters.delete(id);
-    how(waiter);
+    results.forEach((result, i) => {
+      if (result.ok) waiter.runs[i].resolve({ metrics: result.metrics, timing: { ...result.timing }, wallSeconds: result.wallSeconds });
+      else waiter.runs[i].reject(new RemoteRunError(result.error));
+    });
+  }
+
+  /** Settles every run of a job the same way (the job failed, Redis is gone). */
+  private settle(id: string, how: (run: RunWaiter) => void): void {
+    const waiter = this.waiters.get(id);
+    if (waiter === undefined) return;
+    this.waiters.delete(id);
+    waiter.runs.forEach(how);
   }
 
   /** Looks up every job still waited for (events may have been missed). */
@@ -204,12 +260,22 @@ export class QueueExecutor implements Executor {
   }
 }
 
-/** A job's return value as a result, or what is wrong with it. */
-function parseResult(value: unknown): SuiteJobResult | string {
+/** A job's return value as a result per run, or what is wrong with it. */
+function parseResult(value: unknown, runs: number): SuiteJobResult | string {
   const obj = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   if (obj === null || typeof obj !== 'object') return `return value is not an object: ${JSON.stringify(value)}`;
   const r = obj as Partial<SuiteJobResult>;
-  if (typeof r.metrics !== 'object' || r.metrics === null) return 'return value has no metrics';
-  if (typeof r.wallSeconds !== 'number') return 'return value has no wallSeconds';
-  return { metrics: r.metrics, timing: r.timing ?? {}, wallSeconds: r.wallSeconds, worker: r.worker ?? '?' };
+  if (!Array.isArray(r.results) || r.results.length !== runs) return `return value must hold ${runs} run results`;
+  for (const result of r.results as unknown[]) {
+    const one = result as Partial<Record<'ok' | 'metrics' | 'error' | 'wallSeconds', unknown>>;
+    if (typeof one !== 'object' || one === null || typeof one.wallSeconds !== 'number') return 'a run result has no wallSeconds';
+    if (one.ok === true ? typeof one.metrics !== 'object' || one.metrics === null : one.ok !== false || typeof one.error !== 'string') return 'a run result is neither { ok: true, metrics } nor { ok: false, error }';
+  }
+  return { results: r.results, worker: r.worker ?? '?' };
+}
+
+/** Whether a completed job's return value holds a failed run. */
+function hasFailedRun(value: unknown): boolean {
+  const parsed = parseResult(value, Array.isArray((value as Partial<SuiteJobResult> | null)?.results) ? (value as SuiteJobResult).results.length : -1);
+  return typeof parsed !== 'string' && parsed.results.some((r) => !r.ok);
 }

@@ -5,14 +5,13 @@ import { QueueExecutor, type QueueExecutorOptions } from './queue-executor.js';
 /**
  * Runs a suite on the queue: the suite runner as for a local run (same results.jsonl, suite.json, progress
  * bar and resume), with every pending run enqueued at once as a BullMQ job and run by whichever
- * `flash-gym worker` is free. The suite's affinity is dropped: it only keeps per-process caches warm on a
- * local pool, results do not depend on it, and keeping it would serialize each group on one job at a time.
+ * `flash-gym worker` is free. Runs that share an affinity key (the adaptation suite's runs of one pretrained
+ * model) go as one job, run in turn by one worker thread, as they would on one lane of the local pool.
  */
 export async function runSuiteOnQueue(suite: SuiteDefinition, options: Omit<RunSuiteOptions, 'executor' | 'workers' | 'isolation'> & QueueExecutorOptions): Promise<SuiteOutcome> {
-  const spread: SuiteDefinition = { name: suite.name, config: suite.config, runs: suite.runs, unit: suite.unit, backend: suite.backend, ...(suite.headline ? { headline: suite.headline.bind(suite) } : {}) };
-  const executor = await QueueExecutor.open(spread, options);
+  const executor = await QueueExecutor.open(suite, options);
   try {
-    return await runSuite(spread, { ...options, executor });
+    return await runSuite(suite, { ...options, executor });
   } finally {
     await executor.close();
   }

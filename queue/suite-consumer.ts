@@ -1,8 +1,9 @@
 /**
  * The worker side of distributed suites: a BullMQ Worker on the suites queue that checks each job's
- * payload and runs it on the local pool. A malformed job, a unit the worker does not allow and a run that
- * throws all fail the job with the reason as an UnrecoverableError (never retried: they would fail again);
- * none of them stops the worker. A worker that dies mid-run stops renewing its job's lock, and BullMQ's
+ * payload and runs its runs in turn on one lane of the local pool. A malformed job and a unit the worker
+ * does not allow fail the job with the reason as an UnrecoverableError (never retried: it would fail
+ * again); a run that throws is returned with its error, and the job's other runs go on. None of them stops
+ * the worker. A worker that dies mid-run stops renewing its job's lock, and BullMQ's
  * stall detection (in the surviving workers) puts the job back for another worker, at most
  * `maxStalledCount` times.
  */
@@ -12,7 +13,7 @@ import type { Isolation } from '../benchmarks/runner/choose-executor.js';
 import { describeError } from '../benchmarks/runner/unit-call.js';
 import { DEFAULT_QUEUE_PREFIX, queueName, type QueueConnection } from './connection.js';
 import { LanePool } from './lane-pool.js';
-import { validateSuiteJob, type ModuleAllowList, type SuiteJobResult } from './suite-job.js';
+import { validateSuiteJob, type JobRunResult, type ModuleAllowList, type SuiteJobResult } from './suite-job.js';
 
 /** BullMQ's stall detection: how fast a dead worker's job goes to another, and how many times. */
 export interface StallOptions {
@@ -69,15 +70,25 @@ export function startSuiteConsumer(options: SuiteConsumerOptions): Consumer {
       log(reason);
       throw new UnrecoverableError(reason);
     }
-    const t0 = performance.now();
+    // The runs in turn on one lane; a run that throws is recorded with its error and the others go on.
+    const lane = pool.acquire(data.backend);
+    const results: JobRunResult[] = [];
     try {
-      const output = await pool.run({ unit: { module, exportName: data.unit.exportName }, run: data.run }, data.backend);
-      return { metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: (performance.now() - t0) / 1000, worker: me };
-    } catch (error) {
-      const reason = describeError(error);
-      log(`run ${data.run.key} failed: ${reason}`);
-      throw new UnrecoverableError(reason);
+      for (const run of data.runs) {
+        const t0 = performance.now();
+        try {
+          const output = await lane.run({ unit: { module, exportName: data.unit.exportName }, run });
+          results.push({ ok: true, metrics: output.metrics, timing: output.timing ?? {}, wallSeconds: (performance.now() - t0) / 1000 });
+        } catch (error) {
+          const reason = describeError(error);
+          log(`run ${run.key} failed: ${reason}`);
+          results.push({ ok: false, error: reason, wallSeconds: (performance.now() - t0) / 1000 });
+        }
+      }
+    } finally {
+      lane.release();
     }
+    return { results, worker: me };
   };
 
   const worker = new Worker(name, processor, {

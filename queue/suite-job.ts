@@ -1,6 +1,8 @@
 /**
  * The payload of a suite-run job on the queue, how the coordinator builds it and how a worker checks it.
- * A job carries data only: the run (plain JSON) and the name of the unit that executes it. The unit is
+ * A job carries data only: its runs (plain JSON; one, or an affinity group that one lane runs in turn so
+ * that per-process state such as a pretrained model is built once) and the name of the unit that
+ * executes them. The unit is
  * either a built-in suite unit (a file of `dist/benchmarks/suites`, resolved in the worker's own install)
  * or a module path that the worker's `--allow-module` list allows. Nothing in a job is evaluated.
  */
@@ -12,6 +14,9 @@ import type { Json, RunSpec, RunUnit } from '../benchmarks/runner/types.js';
 
 /** The version of the payload format; a worker refuses others. */
 export const SUITE_JOB_VERSION = 1;
+
+/** The most runs one job may carry. */
+export const MAX_RUNS_PER_JOB = 10_000;
 
 /** Where the unit of a job lives. */
 export type JobUnit =
@@ -25,15 +30,24 @@ export interface SuiteJobData {
   /** The suite's tfjs backend: decides worker threads or child processes on the worker. */
   readonly backend: string;
   readonly unit: JobUnit;
-  readonly run: RunSpec;
+  /** Run one after another, on one lane, in this order. */
+  readonly runs: readonly RunSpec[];
 }
 
-/** What a worker returns for a finished run (the job's return value). */
+/** The outcome of one run of a job: its output, or its error as one line. */
+export type JobRunResult =
+  | {
+      readonly ok: true;
+      readonly metrics: { readonly [key: string]: Json };
+      readonly timing: { readonly [key: string]: number };
+      /** The run's wall time on the worker (the coordinator's clock would include the time the job waited). */
+      readonly wallSeconds: number;
+    }
+  | { readonly ok: false; readonly error: string; readonly wallSeconds: number };
+
+/** What a worker returns for a job (its return value): a result per run, in the job's order. */
 export interface SuiteJobResult {
-  readonly metrics: { readonly [key: string]: Json };
-  readonly timing: { readonly [key: string]: number };
-  /** The run's wall time on the worker (the coordinator's clock would include the time the job waited). */
-  readonly wallSeconds: number;
+  readonly results: readonly JobRunResult[];
   /** Which worker ran it (`host:pid`). */
   readonly worker: string;
 }
@@ -49,11 +63,14 @@ export const BUILTIN_UNITS_DIR = fileURLToPath(new URL('../benchmarks/suites/', 
 /**
  * The deterministic job id of a run: `<suite>.<suite config hash>.<run key>`, with ':' (which BullMQ
  * forbids in custom ids) and '%' escaped as `%3A` and `%25`, so that distinct runs never share an id. The
- * suite hash keeps two configurations of one suite apart even when their run keys agree.
+ * suite hash keeps two configurations of one suite apart even when their run keys agree. A job of several
+ * runs is named by the hash of their keys: `<suite>.<suite hash>.group-<hash>`.
  */
-export function suiteJobId(suiteName: string, suiteHash: string, runKey: string): string {
+export function suiteJobId(suiteName: string, suiteHash: string, runKeys: readonly string[]): string {
+  if (runKeys.length === 0) throw new RangeError('a job needs at least one run');
   const escape = (text: string): string => text.replace(/%/g, '%25').replace(/:/g, '%3A');
-  return `${escape(suiteName)}.${suiteHash}.${escape(runKey)}`;
+  const name = runKeys.length === 1 ? escape(runKeys[0]) : `group-${configHash([...runKeys], 16)}`;
+  return `${escape(suiteName)}.${suiteHash}.${name}`;
 }
 
 /** The hash identifying a suite's configuration (the same as `suite.json`'s `configHash`). */
@@ -131,9 +148,9 @@ function isInside(path: string, folder: string): boolean {
 }
 
 /**
- * Checks that a job's data is a well-formed payload: the version, the unit (kind, names), and a RunSpec
- * whose key is the one its fields give (so a job cannot claim another run's identity). Throws a
- * {@link JobPayloadError} naming the first thing wrong.
+ * Checks that a job's data is a well-formed payload: the version, the unit (kind, names), and 1 to
+ * {@link MAX_RUNS_PER_JOB} RunSpecs, each with the key its fields give (so a job cannot claim another run's
+ * identity). Throws a {@link JobPayloadError} naming the first thing wrong.
  */
 export function validateSuiteJob(data: unknown): SuiteJobData {
   const obj = record(data, 'job data');
@@ -147,20 +164,28 @@ export function validateSuiteJob(data: unknown): SuiteJobData {
   if (unitObj.kind === 'builtin') unit = { kind: 'builtin', file: text(unitObj.file, 'unit.file'), exportName };
   else if (unitObj.kind === 'path') unit = { kind: 'path', path: text(unitObj.path, 'unit.path'), exportName };
   else throw new JobPayloadError(`unit.kind must be "builtin" or "path", got ${show(unitObj.kind)}`);
-  const runObj = record(obj.run, 'run');
-  const key = text(runObj.key, 'run.key');
+  if (!Array.isArray(obj.runs) || obj.runs.length === 0 || obj.runs.length > MAX_RUNS_PER_JOB) {
+    throw new JobPayloadError(`runs must be an array of 1 to ${MAX_RUNS_PER_JOB} runs, got ${show(obj.runs)}`);
+  }
+  const runs = (obj.runs as unknown[]).map((run, i) => validateRun(run, `runs[${i}]`));
+  return { version: SUITE_JOB_VERSION, suite, backend, unit, runs };
+}
+
+function validateRun(value: unknown, where: string): RunSpec {
+  const runObj = record(value, where);
+  const key = text(runObj.key, `${where}.key`);
   const seed = runObj.seed;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new JobPayloadError(`run.seed must be an integer, got ${show(seed)}`);
-  const params = record(runObj.params, 'run.params') as { [key: string]: Json };
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new JobPayloadError(`${where}.seed must be an integer, got ${show(seed)}`);
+  const params = record(runObj.params, `${where}.params`) as { [key: string]: Json };
   let rebuilt: RunSpec;
   try {
-    rebuilt = makeRun({ env: text(runObj.env, 'run.env'), method: text(runObj.method, 'run.method'), task: text(runObj.task, 'run.task'), seed, params });
+    rebuilt = makeRun({ env: text(runObj.env, `${where}.env`), method: text(runObj.method, `${where}.method`), task: text(runObj.task, `${where}.task`), seed, params });
   } catch (error) {
     if (error instanceof JobPayloadError) throw error;
-    throw new JobPayloadError(`run: ${(error as Error).message}`);
+    throw new JobPayloadError(`${where}: ${(error as Error).message}`);
   }
-  if (rebuilt.key !== key) throw new JobPayloadError(`run.key ${show(key)} does not match the run's fields (expected ${show(rebuilt.key)})`);
-  return { version: SUITE_JOB_VERSION, suite, backend, unit, run: rebuilt };
+  if (rebuilt.key !== key) throw new JobPayloadError(`${where}.key ${show(key)} does not match the run's fields (expected ${show(rebuilt.key)})`);
+  return rebuilt;
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {

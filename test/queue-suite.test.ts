@@ -18,10 +18,15 @@ import { startTestRedis } from './helpers/redis-server.js';
 const goodRun = { key: 'CartPole-v1|random|default|s0|x', env: 'CartPole-v1', method: 'random', task: 'default', seed: 0, params: { episodes: 2 } };
 
 test('job ids are deterministic, BullMQ-safe and distinct', (t) => {
-  const id = suiteJobId('adaptation', 'abc123', 'Autoscaling-v0|flash|app:7|s0|deadbeef');
+  const id = suiteJobId('adaptation', 'abc123', ['Autoscaling-v0|flash|app:7|s0|deadbeef']);
   t.is(id, 'adaptation.abc123.Autoscaling-v0|flash|app%3A7|s0|deadbeef');
   t.false(id.includes(':'));
-  t.not(suiteJobId('s', 'h', 'a:b'), suiteJobId('s', 'h', 'a%3Ab'));
+  t.not(suiteJobId('s', 'h', ['a:b']), suiteJobId('s', 'h', ['a%3Ab']));
+  const group = suiteJobId('s', 'h', ['a', 'b']);
+  t.regex(group, /^s\.h\.group-[0-9a-f]{16}$/);
+  t.is(suiteJobId('s', 'h', ['a', 'b']), group);
+  t.not(suiteJobId('s', 'h', ['b', 'a']), group);
+  t.throws(() => suiteJobId('s', 'h', []), { message: /at least one run/ });
   t.throws(() => queueName('bad:prefix', 'suites'), { message: /letters, digits/ });
   t.is(queueName('flash-gym', 'suites'), 'flash-gym-suites');
 });
@@ -31,17 +36,20 @@ test('a job payload is checked field by field; the run key must match its fields
   const run = suite.runs[0];
   const unit = jobUnitOf(suite.unit);
   t.deepEqual(unit, { kind: 'builtin', file: 'random-baseline-unit.js', exportName: 'randomBaselineRun' });
-  const good = { version: SUITE_JOB_VERSION, suite: 'random', backend: 'none', unit, run };
-  t.deepEqual(validateSuiteJob(good).run, run);
+  const good = { version: SUITE_JOB_VERSION, suite: 'random', backend: 'none', unit, runs: [run] };
+  t.deepEqual(validateSuiteJob(good).runs, [run]);
+  const one = (changed: object): object => ({ ...good, runs: [run, changed] });
   const bad: Array<[unknown, RegExp]> = [
     [null, /job data must be an object/],
     [{ ...good, version: 2 }, /version must be 1, got 2/],
     [{ ...good, unit: { ...unit, kind: 'eval' } }, /unit.kind must be "builtin" or "path", got "eval"/],
     [{ ...good, unit: { ...unit, exportName: 'a; process.exit()' } }, /exportName must be a JavaScript identifier/],
-    [{ ...good, run: { ...run, seed: 1.5 } }, /run.seed must be an integer, got 1.5/],
-    [{ ...good, run: { ...run, env: '' } }, /run.env must be a non-empty string/],
-    [{ ...good, run: { ...goodRun } }, /run.key "CartPole-v1\|random\|default\|s0\|x" does not match/],
-    [{ ...good, run: { ...run, params: { episodes: 3 } } }, /does not match the run's fields/],
+    [{ ...good, runs: [] }, /runs must be an array of 1 to 10000 runs, got \[\]/],
+    [{ ...good, runs: run }, /runs must be an array/],
+    [one({ ...run, seed: 1.5 }), /runs\[1\].seed must be an integer, got 1.5/],
+    [one({ ...run, env: '' }), /runs\[1\].env must be a non-empty string/],
+    [one({ ...goodRun }), /runs\[1\].key "CartPole-v1\|random\|default\|s0\|x" does not match/],
+    [one({ ...run, params: { episodes: 3 } }), /does not match the run's fields/],
   ];
   for (const [data, message] of bad) t.throws(() => validateSuiteJob(data), { instanceOf: JobPayloadError, message }, JSON.stringify(data));
 });
@@ -109,7 +117,8 @@ test.serial('enqueuing a suite twice (two coordinators at once) runs each run on
   const queue = new Queue(queueName('flash-gym', 'suites'), { connection: connection.options() });
   t.teardown(() => queue.close());
   const jobCounts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
-  t.like(jobCounts, { completed: 5, failed: 1, waiting: 0, active: 0, delayed: 0 });
+  // A run that throws is a result of its job (the job completes), not a failed job to retry.
+  t.like(jobCounts, { completed: 6, failed: 0, waiting: 0, active: 0, delayed: 0 });
   t.deepEqual(jsonlKeys(join(dir, 'a', 'results.jsonl')).sort(), suite.runs.map((r) => r.key).sort());
 });
 
@@ -160,4 +169,30 @@ test.serial('a bad URL or an unreachable Redis is one line naming the URL, passw
   t.is(wrong.code, 1);
   t.regex(wrong.stderr, /^flash-gym: cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0: WRONGPASS/);
   t.false(existsSync(join(dir, 'o')), 'nothing written when Redis cannot be used');
+});
+
+test.serial('runs sharing an affinity key go as one job, run in turn by one worker thread, with the same results', async (t) => {
+  const redis = await startTestRedis();
+  t.teardown(() => redis.dispose());
+  const dir = tempDir(t);
+  const log = join(dir, 'runs.log');
+  await Promise.all([startWorker(t, redis.url), startWorker(t, redis.url)]);
+  const grouped = timedSuite({ runs: 6, ms: 50, log, groups: 2, failing: [4] });
+  const connection = await connectQueue(redis.url);
+  const outcome = await runSuiteOnQueue(grouped, { out: join(dir, 'grouped'), connection, write: null });
+  const plain = await runSuite(timedSuite({ runs: 6, ms: 50, log: join(dir, 'local.log'), groups: 2, failing: [4] }), { out: join(dir, 'local'), workers: 2, write: null });
+  // Same results as the local runner, run by run (the keys differ: the log path is a parameter).
+  const shown = (records: readonly RunRecord[]): unknown[] => records.map((r) => (r.status === 'ok' ? r.metrics : /fails on purpose/.test(r.error)));
+  t.deepEqual(shown(outcome.records), shown(plain.records));
+  t.is(outcome.failed, 1, 'the failing run of a group is recorded failed; the rest of its group ran');
+  // Each group ran on one thread of one worker, in the suite's order.
+  for (const group of [0, 1]) {
+    const keys = grouped.runs.filter((r) => r.seed % 2 === group).map((r) => r.key);
+    const starts = logLines(log).filter(([e, key]) => e === 'start' && keys.includes(key));
+    t.deepEqual(starts.map(([, key]) => key), keys);
+    t.is(new Set(starts.map(([, , pid, thread]) => `${pid}/${thread}`)).size, 1);
+  }
+  const queue = new Queue(queueName('flash-gym', 'suites'), { connection: connection.options() });
+  t.teardown(() => queue.close());
+  t.like(await queue.getJobCounts('completed'), { completed: 2 });
 });

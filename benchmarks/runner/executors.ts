@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { RunOutput } from './types.js';
+import type { RunOutput, RunSpec, RunUnit } from './types.js';
 import { RemoteRunError, type UnitReply, type UnitTask } from './unit-call.js';
 
 /**
@@ -14,6 +14,12 @@ export interface Executor {
   readonly description: string;
   readonly size: number;
   run(task: UnitTask, lane: number): Promise<RunOutput>;
+  /**
+   * Told, before the first of them is run, the runs one lane is about to run in turn (a group of runs with
+   * one affinity key). The queue executor sends such a group as one job, so that a single worker thread runs
+   * it and builds the group's per-process state once; the local executors need no notice.
+   */
+  prepareGroup?(runs: readonly RunSpec[], unit: RunUnit): void;
   close(): Promise<void>;
 }
 

@@ -121,6 +121,7 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
         if (current.length === 0) {
           if (nextGroup >= groups.length) return;
           current = groups[nextGroup++];
+          active.prepareGroup?.([...current], suite.unit);
         }
         await runOne(current.shift() as RunSpec, index);
       }
