@@ -171,6 +171,11 @@ function pretrained(config: AdaptationSuiteConfig, envId: string, method: Adapta
   return entry;
 }
 
+/** The pretrained learner of (env, method, seed), shared with the suite's other runs in this process. */
+export async function pretrainedLearner(config: AdaptationSuiteConfig, envId: string, method: AdaptationMethod, seed: number): Promise<MetaLearner> {
+  return (await pretrained(config, envId, method, seed)).learner;
+}
+
 /** The pretraining iterations of an env under the config. */
 export function pretrainIterationsOf(config: AdaptationSuiteConfig, envId: string): number {
   return config.pretrainIterationsByEnv?.[envId] ?? config.pretrainIterations;

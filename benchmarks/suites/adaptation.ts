@@ -47,8 +47,9 @@ export function adaptationSuite(options: AdaptationSuiteOptions): SuiteDefinitio
     runs,
     unit: { module: new URL('./adaptation-unit.js', import.meta.url).href, exportName: 'adaptationRun' },
     backend: options.backend ?? 'auto',
-    // The unit caches the pretrained learner per (env, method, seed) per process; scratch reads TL's.
-    affinity: (run) => `${run.env}|${run.method === 'scratch' ? 'tl' : run.method}|${run.seed}`,
+    // The unit caches the pretrained learner per (env, method, seed) per process; scratch reads TL's, and
+    // the embedding run FLASH's.
+    affinity: (run) => `${run.env}|${run.method === 'scratch' ? 'tl' : run.method === 'embedding' ? 'flash' : run.method}|${run.seed}`,
     headline: (record) => {
       const value = record.metrics.episodesToAdapt;
       return typeof value === 'number' ? { group: `${record.run.env.replace(/-v\d+$/, '')} ${record.run.method}`, value, higherIsBetter: false, unit: 'episodes to adapt', aggregate: 'mean' } : undefined;

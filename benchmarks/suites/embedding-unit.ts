@@ -1,5 +1,4 @@
-import { suiteTasks, type AdaptationSuiteConfig } from '../adaptation.js';
-import { MetaLearner } from '../../meta/procedures.js';
+import { pretrainedLearner, suiteTasks, type AdaptationSuiteConfig } from '../adaptation.js';
 import type { Task } from '../../envs/tasks/task.js';
 import { pca2 } from '../report/projection.js';
 import type { Json, RunOutput, RunSpec } from '../runner/types.js';
@@ -15,8 +14,8 @@ function kindOf(task: Task): string {
 }
 
 /**
- * The `embedding` run of the adaptation suite: pretrains FLASH's learner as the suite's `flash` runs do
- * (same config, same seed: the same learner), embeds training and held-out tasks from their frozen warm-up
+ * The `embedding` run of the adaptation suite: takes FLASH's pretrained learner of the suite's `flash`
+ * runs (same config, same seed: the same learner), embeds training and held-out tasks from their frozen warm-up
  * episodes (what the agent conditions on when it meets the task), and projects the embeddings to 2-D
  * (PCA) for the report's embedding plot.
  */
@@ -25,12 +24,8 @@ export async function embeddingRun(run: RunSpec): Promise<RunOutput> {
   if (config === null || typeof config !== 'object' || config.suite !== 'adaptation') throw new RangeError('embedding run: params.config must be an adaptation suite configuration');
   const t0 = performance.now();
   const { train, heldOut } = suiteTasks(config, run.env);
-  // Built exactly as benchmarks/adaptation.ts builds the `flash` method's learner.
-  const learner = MetaLearner.create(
-    { envId: run.env, conditioning: 'embedding', encoder: config.encoder, encoderObjective: config.encoderObjective, selfSupervisedSteps: config.selfSupervisedSteps, seed: run.seed },
-    train,
-  );
-  await learner.pretrain({ tasks: train, iterations: config.pretrainIterations });
+  // The `flash` method's own learner (cached per process; the suite runs this on the flash lane).
+  const learner = await pretrainedLearner(config, run.env, 'flash', run.seed);
   const shown = [...train.slice(0, TRAINING_TASKS_SHOWN).map((task) => ({ task, heldOut: false })), ...heldOut.map((task) => ({ task, heldOut: true }))];
   const vectors: Float32Array[] = [];
   for (const [i, { task }] of shown.entries()) {
