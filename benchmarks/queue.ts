@@ -7,8 +7,9 @@
  * 2. Scaling: a suite of CPU-bound runs of about 1 s (a fixed amount of work, calibrated here, so that runs
  *    sharing a core take longer) with 1, 2 and 4 worker processes, side by side in one run.
  * 3. On paper: Redis runs BullMQ's scripts on one core, so it saturates at 1 / (Redis CPU seconds per job)
- *    jobs/s; with runs of S seconds on machines running k at once, that is reached at S / (k × CPU per job)
- *    machines. Shown for the adaptation suite's run lengths; `redis-benchmark` (SET, pipelined) for scale.
+ *    jobs/s; with jobs of S seconds on machines running k at once, that is reached at S / (k × CPU per job)
+ *    machines. Shown for the adaptation suite's job sizes (a job is one pretrained model's runs);
+ *    `redis-benchmark` (SET and GET, pipelined) for scale.
  *
  * Usage: node dist/benchmarks/queue.js [--jobs N] [--runs N] [--run-seconds S]
  *   --jobs         trivial jobs for the overhead figures (default 300)
@@ -206,8 +207,14 @@ async function main(): Promise<void> {
     for (const r of s.rows) console.log(`| ${r.workers} | ${r.seconds.toFixed(2)} s | ${(base / r.seconds).toFixed(2)}× | ${r.meanRunSeconds.toFixed(2)} s |`);
     const capacity = 1000 / o.redisCpuMsPerJob;
     console.log(`\nRedis saturates at about ${capacity.toFixed(0)} jobs/s (one core at ${o.redisCpuMsPerJob.toFixed(3)} ms of Redis CPU per job). redis-benchmark: ${redisBenchmark(redis.port)}\n`);
-    console.log('| run length S | runs at once per machine k | machines before Redis is the bottleneck (S × capacity / k) |\n|---:|---:|---:|');
-    for (const [label, seconds] of [['0.63 s (adaptation --quick: 301 runs, 95 s on 2 workers)', 0.63], ['5 s (a longer --full adaptation run)', 5]] as const) {
+    // The adaptation suite sends each pretrained model's runs (one env × method × seed: its held-out tasks)
+    // as one job. --quick: 301 runs, 95 s on 2 workers (BENCHMARKS.md) = 0.63 s a run, 20 tasks a job.
+    console.log('| job length S | jobs at once per machine k | machines before Redis is the bottleneck (S × capacity / k) |\n|---|---:|---:|');
+    const sizes: ReadonlyArray<readonly [string, number]> = [
+      ['0.63 s (one adaptation --quick run, if each run were its own job)', 0.63],
+      ['12.6 s (an adaptation --quick job: 20 held-out tasks of one pretrained model)', 12.6],
+    ];
+    for (const [label, seconds] of sizes) {
       for (const k of [2, 16]) console.log(`| ${label} | ${k} | ${Math.floor((seconds * capacity) / k).toLocaleString('en-US')} |`);
     }
   } finally {

@@ -120,6 +120,13 @@ test.serial('enqueuing a suite twice (two coordinators at once) runs each run on
   // A run that throws is a result of its job (the job completes), not a failed job to retry.
   t.like(jobCounts, { completed: 6, failed: 0, waiting: 0, active: 0, delayed: 0 });
   t.deepEqual(jsonlKeys(join(dir, 'a', 'results.jsonl')).sort(), suite.runs.map((r) => r.key).sort());
+  // --retry-failed runs the failed run again (its job is replaced), and only it; the record is superseded.
+  const retried = await runSuiteOnQueue(suite, { out: join(dir, 'a'), connection, write: null, retryFailed: true });
+  t.is(retried.ran, 1);
+  t.is(retried.failed, 1);
+  const failedKey = failed.key;
+  t.is(logLines(log).filter(([e, key]) => e === 'start' && key === failedKey).length, 2);
+  t.is(logLines(log).filter(([e]) => e === 'start').length, suite.runs.length + 1);
 });
 
 test.serial('a malformed job and a disallowed module are failed with the reason; the worker keeps serving', async (t) => {
