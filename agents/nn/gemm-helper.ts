@@ -7,7 +7,8 @@ import type { WasmMemory, WasmModule } from './wasm-kernels.js';
  * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
  * product can be split in two halves by rows of C, one per core. One helper serves the whole process
  * (every `WasmGemm` registers its memory with it); calls are synchronous: {@link start} hands a job over,
- * the caller computes its own half, then {@link finish} waits for the helper's. Each half computes whole
+ * the caller computes its own half, then {@link finish} waits for the helper's — or takes it back when the
+ * helper has not started it, so a machine too busy to run the helper costs little more than one thread. Each half computes whole
  * rows of C with the same kernels in the same order, so the result is bit-identical to one thread's.
  *
  * The worker is unref'd (it never keeps the process alive) and sleeps in `Atomics.wait` when idle.
@@ -55,23 +56,30 @@ export class GemmHelper {
     if (Atomics.load(this.control, CONTROL.helperAsleep) === 1) Atomics.notify(this.control, CONTROL.state);
   }
 
-  /** Waits for the job given to {@link start}. */
-  finish(): void {
-    if (!this.busy) return;
+  /**
+   * Ends the job given to {@link start}: takes it back if the helper has not claimed it yet (a busy
+   * machine may not have scheduled the helper; the caller must then run it itself: returns true), else
+   * waits for it (returns false).
+   */
+  finish(): boolean {
+    if (!this.busy) return false;
     this.busy = false;
+    if (Atomics.compareExchange(this.control, CONTROL.state, STATE.job, STATE.idle) === STATE.job) return true;
     this.wait('a matrix product');
+    return false;
   }
 
   private wait(what: string): void {
     const c = this.control;
     let state = Atomics.load(c, CONTROL.state);
-    for (let spin = 0; spin < 20000 && (state === STATE.job || state === STATE.register); spin++) state = Atomics.load(c, CONTROL.state);
+    const pending = (s: number) => s === STATE.job || s === STATE.register || s === STATE.running;
+    for (let spin = 0; spin < 20000 && pending(state); spin++) state = Atomics.load(c, CONTROL.state);
     let waited = 0;
-    while (state === STATE.job || state === STATE.register) {
+    while (pending(state)) {
       // Timed waits: a helper that never started (or died) must become an error, not a hang.
       Atomics.store(c, CONTROL.mainAsleep, 1);
       state = Atomics.load(c, CONTROL.state);
-      if ((state === STATE.job || state === STATE.register) && Atomics.wait(c, CONTROL.state, state, 1000) === 'timed-out') waited += 1;
+      if (pending(state) && Atomics.wait(c, CONTROL.state, state, 1000) === 'timed-out') waited += 1;
       Atomics.store(c, CONTROL.mainAsleep, 0);
       if (waited >= 30) throw new Error(`gemm helper thread did not answer within 30 s (${what}); set FLASH_GYM_GEMM_THREADS=1 to run on one thread`);
       state = Atomics.load(c, CONTROL.state);

@@ -14,11 +14,16 @@ export const CONTROL = {
   size: 16,
 } as const;
 
-/** Values of the state word: the main thread sets `job`/`register`; the helper answers `done` or `failed`. */
+/**
+ * Values of the state word: the main thread sets `job`/`register`; the helper claims a job (`job` →
+ * `running`, compare-and-swap) and answers `done` or `failed`. A job the helper has not claimed when the
+ * main thread finishes its own half is taken back (`job` → `idle`) and run by the main thread.
+ */
 export const STATE = {
   idle: 0,
   job: 1,
   register: 2,
   done: 3,
   failed: 4,
+  running: 5,
 } as const;

@@ -54,6 +54,8 @@ for (;;) {
     Atomics.store(control, CONTROL.helperAsleep, 0);
     state = Atomics.load(control, CONTROL.state);
   }
+  // Claim the job; the main thread may have taken it back meanwhile (then there is nothing to answer).
+  if (state === STATE.job && Atomics.compareExchange(control, CONTROL.state, STATE.job, STATE.running) !== STATE.job) continue;
   try {
     if (state === STATE.register) register();
     else runJob();

@@ -174,11 +174,13 @@ export class WasmGemm {
         args[8] = aRow * 4;
         args[9] = aCol * 4;
         helper.start(this.helperId, args);
+        let takenBack = false;
         try {
           runRowBlock(this.kernels, a * 4, b * 4, c * 4, split, K, rowBytes, n16, n4, aRow * 4, aCol * 4);
         } finally {
-          helper.finish();
+          takenBack = helper.finish();
         }
+        if (takenBack) runRowBlock(this.kernels, args[0], args[1], args[2], args[3], K, rowBytes, n16, n4, aRow * 4, aCol * 4);
       } else {
         runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4);
       }
