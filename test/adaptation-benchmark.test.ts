@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
+import { embeddingPointsByEnv, envSlug } from '../benchmarks/adaptation-figures.js';
 import { adaptationPreset, adaptationUnits, episodesToAdapt, pretrainIterationsOf, spearmanCi95, suiteTasks, summarize, type AdaptationRunResult } from '../benchmarks/adaptation.js';
 import { adaptationConfig } from '../benchmarks/suites/adaptation.js';
 
@@ -74,4 +78,18 @@ test('summarize: speed-up against TL on the same task, and the cost-prediction S
   t.is(flash.predictedCostSpearman.mean, summary.costPrediction['Autoscaling-v0'].spearman);
   t.is(flash.predictedCostSpearman.ci95, spearmanCi95(0.9, 5));
   t.false("predictedCostSpearman" in summary.results["Autoscaling-v0"].tl);
+});
+
+test('adaptation figures: one embedding projection per env, read from the embedding runs of a results file', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'adaptation-figures-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const record = (env: string, method: string, metrics: Record<string, unknown>) =>
+    JSON.stringify({ key: `${env}|${method}`, status: 'ok', run: { key: `${env}|${method}`, env, method, task: 'all', seed: 0, params: {} }, metrics, timing: { seconds: 1 } });
+  const points = [{ x: 1, y: 2, label: 'a', group: 'cpu', heldOut: false }, { x: -1, y: 0, label: 'b', group: 'io', heldOut: true }, { x: 'bad', y: 0 }];
+  writeFileSync(join(dir, 'results.jsonl'), [record('AutoscalingPartial-v0', 'embedding', { embedding: points, explainedVariance: [0.7, 0.2] }), record('Autoscaling-v0', 'flash', { episodesToAdapt: 2 })].join('\n') + '\n');
+  const byEnv = embeddingPointsByEnv(dir);
+  t.deepEqual([...byEnv.keys()], ['AutoscalingPartial-v0']);
+  t.deepEqual(byEnv.get('AutoscalingPartial-v0'), { points: [{ x: 1, y: 2, label: 'a', group: 'cpu', hollow: false }, { x: -1, y: 0, label: 'b', group: 'io', hollow: true }], explained: [0.7, 0.2] });
+  t.is(envSlug('AutoscalingPartial-v0'), 'autoscalingpartial');
+  t.is(envSlug('CongestionControl-v0'), 'congestioncontrol');
 });
