@@ -5,7 +5,8 @@
  *    latency one job at a time, and throughput with all jobs enqueued at once. Redis's commands and CPU time
  *    per job are read from INFO around the batch.
  * 2. Scaling: a suite of CPU-bound runs of about 1 s (a fixed amount of work, calibrated here, so that runs
- *    sharing a core take longer) with 1, 2 and 4 worker processes, side by side in one run.
+ *    sharing a core take longer) with 1, 2 and 4 worker processes, side by side in one run; after each, the
+ *    same work in as many bare node processes, as a control of what the machine itself gave at that time.
  * 3. On paper: Redis runs BullMQ's scripts on one core, so it saturates at 1 / (Redis CPU seconds per job)
  *    jobs/s; with jobs of S seconds on machines running k at once, that is reached at S / (k × CPU per job)
  *    machines. Shown for the adaptation suite's job sizes (a job is one pretrained model's runs);
@@ -81,7 +82,7 @@ async function startWorkers(url: string, prefix: string, n: number): Promise<Chi
 }
 
 async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))));
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))));
 }
 
 interface RedisCounters {
@@ -148,10 +149,21 @@ function calibrate(seconds: number): number {
   }
 }
 
+/**
+ * The control: the same runs split over `n` bare node processes (no queue, no pool), so that the queue's
+ * speed-up can be read against what the machine itself gave at that moment (others' load included).
+ */
+async function bareProcesses(n: number, runs: number, iterations: number): Promise<number> {
+  const code = `let x=1;for(let r=0;r<${Math.ceil(runs / n)};r++)for(let i=0;i<${iterations};i++){x^=x<<13;x^=x>>>17;x^=x<<5;}`;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`control process exited ${String(c)}`)))))));
+  return (performance.now() - t0) / 1000;
+}
+
 /** The CPU-bound suite with each worker count, fresh queue prefix and output folder each. */
 async function scaling(connection: QueueConnection, url: string, runs: number, runSeconds: number, dir: string) {
   const iterations = calibrate(runSeconds);
-  const rows: Array<{ workers: number; seconds: number; meanRunSeconds: number }> = [];
+  const rows: Array<{ workers: number; seconds: number; meanRunSeconds: number; bareSeconds: number }> = [];
   for (const n of [1, 2, 4]) {
     const prefix = `bench-busy-${n}`;
     const workers = await startWorkers(url, prefix, n);
@@ -161,7 +173,9 @@ async function scaling(connection: QueueConnection, url: string, runs: number, r
       const outcome = await runSuiteOnQueue(suite, { out: join(dir, `busy-${n}`), connection, prefix, write: null });
       const seconds = (performance.now() - t0) / 1000;
       if (outcome.failed > 0) throw new Error(`busy suite with ${n} workers: ${outcome.failed} runs failed`);
-      rows.push({ workers: n, seconds, meanRunSeconds: outcome.records.reduce((a, r) => a + r.wallSeconds, 0) / outcome.records.length });
+      const meanRunSeconds = outcome.records.reduce((a, r) => a + r.wallSeconds, 0) / outcome.records.length;
+      await stopWorkers(workers);
+      rows.push({ workers: n, seconds, meanRunSeconds, bareSeconds: await bareProcesses(n, runs, iterations) });
     } finally {
       await stopWorkers(workers);
     }
@@ -203,8 +217,9 @@ async function main(): Promise<void> {
     const s = await scaling(connection, redis.url, runs, runSeconds, dir);
     const base = s.rows[0].seconds;
     console.log(`\nScaling: ${runs} CPU-bound runs of ~${runSeconds} s (${s.iterations.toExponential(2)} xorshift steps each), worker processes of concurrency 1; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-    console.log('| worker processes | suite wall time | speed-up vs 1 | mean run time on its worker |\n|---:|---:|---:|---:|');
-    for (const r of s.rows) console.log(`| ${r.workers} | ${r.seconds.toFixed(2)} s | ${(base / r.seconds).toFixed(2)}× | ${r.meanRunSeconds.toFixed(2)} s |`);
+    const bareBase = s.rows[0].bareSeconds;
+    console.log('| worker processes | suite wall time | speed-up vs 1 | mean run time on its worker | control: same work in bare node processes | control speed-up |\n|---:|---:|---:|---:|---:|---:|');
+    for (const r of s.rows) console.log(`| ${r.workers} | ${r.seconds.toFixed(2)} s | ${(base / r.seconds).toFixed(2)}× | ${r.meanRunSeconds.toFixed(2)} s | ${r.bareSeconds.toFixed(2)} s | ${(bareBase / r.bareSeconds).toFixed(2)}× |`);
     const capacity = 1000 / o.redisCpuMsPerJob;
     console.log(`\nRedis saturates at about ${capacity.toFixed(0)} jobs/s (one core at ${o.redisCpuMsPerJob.toFixed(3)} ms of Redis CPU per job). redis-benchmark: ${redisBenchmark(redis.port)}\n`);
     // The adaptation suite sends each pretrained model's runs (one env × method × seed: its held-out tasks)
