@@ -346,14 +346,16 @@ export function spearmanCi95(rho: number, n: number): number {
 /** The summary as Markdown tables, one per env. */
 export function markdownTable(summary: AdaptationSummary): string {
   const lines: string[] = [];
-  const fmt = (m: MeanCi | undefined, digits = 2) => (m === undefined ? '–' : `${m.mean.toFixed(digits)} ± ${m.ci95.toFixed(digits)}`);
+  // Read back from JSON, a NaN is null.
+  const num = (x: number | null, digits: number) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–');
+  const fmt = (m: MeanCi | undefined, digits = 2) => (m === undefined ? '–' : `${num(m.mean, digits)} ± ${num(m.ci95, digits)}`);
   for (const [envId, byMethod] of Object.entries(summary.results)) {
     lines.push(`### ${envId}`, '', '| method | zero-shot degradation | episodes to adapt | speedup vs TL | SLO violation rate | CPU deficit | memory deficit |', '|---|---|---|---|---|---|---|');
     for (const [method, m] of Object.entries(byMethod)) {
       lines.push(`| ${method} | ${fmt(m.zeroShotDegradation)} | ${fmt(m.episodesToAdapt, 1)} | ${fmt(m.speedupVsTL)} | ${fmt(m.sloViolationRate, 3)} | ${fmt(m.cpuDeficit, 3)} | ${fmt(m.memDeficit, 3)} |`);
     }
     const cp = summary.costPrediction[envId];
-    if (cp !== undefined) lines.push('', `Spearman(predicted cost, episodes to adapt) over ${cp.tasks} FLASH runs: ${cp.spearman.toFixed(3)}`);
+    if (cp !== undefined) lines.push('', `Spearman(predicted cost, episodes to adapt) over ${cp.tasks} FLASH runs: ${num(cp.spearman, 3)}`);
     lines.push('');
   }
   return lines.join('\n');
