@@ -159,6 +159,8 @@ async function pendulum(flags: Flags): Promise<string[]> {
     finals.push(final);
     const curve = evalCallback.evaluations.map((e) => `${e.timesteps / 1000}k: ${e.meanReward.toFixed(0)}`).join(', ');
     rows.push(`| ${seed} | ${final.toFixed(1)} | ${Math.max(...evalCallback.evaluations.map((e) => e.meanReward), final).toFixed(1)} | ${(budget / wall).toFixed(0)} | ${curve} |`);
+    // Each seed's row as soon as it is done (a 30k-step run takes many minutes on a busy machine).
+    console.error(rows[rows.length - 1]);
   }
   const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
   return [
