@@ -51,9 +51,11 @@ export interface DDPGOptions extends CommonAgentOptions {
    * Where gradient steps run: the `typed-array` engine (host parameter vectors, `WasmMlp`'s WebAssembly SIMD
    * matrix products in float32, host Adam), `tfjs` on the selected backend, or `auto` (default): tfjs on the
    * native backends (node, node-gpu), the typed-array engine on `cpu` and `wasm` (PPO/DQN's rule,
-   * `usesTfjsEngine`). Measured on a 2-core EPYC, batch 256, [400, 300] nets: one DDPG step costs ≈ 27 ms
-   * wall on the typed-array engine (TD3 ≈ 31 ms; ≈ 230 ms with the former float64 loops) vs ≈ 150 ms on
-   * tfjs's wasm backend (`benchmarks/learning-offpolicy.ts --only grad-step`).
+   * `usesTfjsEngine`). Measured on a 2-core EPYC, batch 256, [400, 300] nets: one DDPG step cost ≈ 27 ms
+   * wall on the typed-array engine with one-thread mul+add SIMD products (TD3 ≈ 31 ms; ≈ 230 ms with the
+   * former float64 loops) vs ≈ 150 ms on tfjs's wasm backend; fused multiply-adds, the products split over
+   * two threads and SIMD ReLU passes cut it about 2.1× (side by side, busy machine; see
+   * `benchmarks/learning-offpolicy.ts --only grad-step`).
    */
   readonly engine?: TrainingEngine;
 }
