@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKEND_PREFERENCE } from '../agents/index.js';
 import { BACKEND_CHOICES } from '../bin/lib/backend-choices.js';
+import { listEnvs } from '../envs/index.js';
 import { projectRoot } from './helpers/paths.js';
 
 const CLI = join(projectRoot(), 'dist', 'bin', 'flash-gym.js');
@@ -37,7 +38,7 @@ function errorLines(stderr: string): string[] {
 test('--help works for the program and every command', async (t) => {
   const root = await cli(['--help']);
   t.is(root.status, 0);
-  const commands = ['list', 'check', 'train', 'eval', 'bench', 'report'];
+  const commands = ['list', 'check', 'train', 'eval', 'bench', 'report', 'worker'];
   const helps = await Promise.all(commands.map((command) => cli([command, '--help'])));
   commands.forEach((command, i) => {
     t.regex(root.stdout, new RegExp(`\\n  ${command} `));
@@ -54,7 +55,7 @@ test('--backend offers exactly the backends the agents know', (t) => {
 test('errors are one readable line with what to do', async (t) => {
   const unknownEnv = await cli(['check', 'CartPol-v1']);
   t.not(unknownEnv.status, 0);
-  t.deepEqual(errorLines(unknownEnv.stderr), ['flash-gym: unknown env id "CartPol-v1". Did you mean: CartPole-v1, DVFS-v0, Pendulum-v1? (flash-gym list shows all 7)']);
+  t.deepEqual(errorLines(unknownEnv.stderr), [`flash-gym: unknown env id "CartPol-v1". Did you mean: CartPole-v1, DVFS-v0, Pendulum-v1? (flash-gym list shows all ${listEnvs().length})`]);
   const badSteps = await cli(['train', 'CartPole-v1', '--algo', 'ppo', '--steps', '-5']);
   t.is(badSteps.status, 2);
   t.deepEqual(errorLines(badSteps.stderr), ['flash-gym: option \'--steps <n>\' argument \'-5\' is invalid. expected a positive integer, got "-5" (see flash-gym train --help)']);
