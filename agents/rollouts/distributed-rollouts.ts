@@ -26,7 +26,7 @@ import type { ActorCriticPolicy } from '../policies/actor-critic.js';
 import type { EpisodeCursor, RolloutEnvRecipe, RolloutJobData } from '../../queue/rollouts/job-format.js';
 import { DEFAULT_ROLLOUT_QUEUE, assertRunId } from '../../queue/rollouts/names.js';
 import type { RolloutClient } from '../../queue/rollouts/rollout-client.js';
-import type { ShardTrajectories } from '../../queue/rollouts/result-format.js';
+import type { ShardTrajectories, TransitionArrays } from '../../queue/rollouts/result-format.js';
 
 /** PPO's `rollouts` option: collect rollouts on BullMQ workers instead of the local env. */
 export interface DistributedRolloutOptions {
@@ -52,14 +52,7 @@ export interface DistributedRolloutOptions {
 const OPTION_KEYS = ['queue', 'workers', 'env', 'runId', 'queueName', 'jobTimeoutMs', 'attempts'];
 
 /** One step of all sub-envs, as the local env batch would have produced it. */
-export interface GatheredStep {
-  readonly observations: Float32Array;
-  readonly actions: Float32Array;
-  readonly logProbs: Float64Array;
-  readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly resetSteps: Uint8Array;
+export interface GatheredStep extends TransitionArrays {
   readonly finalObservations: (Float32Array | null)[];
 }
 

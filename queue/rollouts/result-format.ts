@@ -30,8 +30,8 @@ export interface RolloutJobResult {
   readonly subEnvs: SubEnvState[];
 }
 
-/** A decoded shard result. */
-export interface ShardTrajectories {
+/** Per-step arrays of a batch of sub-envs (a shard's, or all of them gathered), `[steps × count (× size)]`. */
+export interface TransitionArrays {
   readonly observations: Float32Array;
   readonly actions: Float32Array;
   readonly logProbs: Float64Array;
@@ -39,6 +39,10 @@ export interface ShardTrajectories {
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
   readonly resetSteps: Uint8Array;
+}
+
+/** A decoded shard result. */
+export interface ShardTrajectories extends TransitionArrays {
   /** `finals[step * count + env]`, null where no episode ended. */
   readonly finals: (Float32Array | null)[];
   readonly nextObservations: Float32Array;
