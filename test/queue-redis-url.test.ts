@@ -33,3 +33,18 @@ test('connects to a password-protected loopback Redis only with the password', a
   await t.throwsAsync(anonymous.ping(), { message: /NOAUTH/ });
   anonymous.disconnect();
 });
+
+test('the loopback Redis of .ci/run (FLASH_GYM_TEST_REDIS_URL), or a private one, serves BullMQ-style connections', async (t) => {
+  // CI exports the URL of the redis-server it started; elsewhere a private one stands in for it.
+  const shared = process.env.FLASH_GYM_TEST_REDIS_URL;
+  const server = shared === undefined ? await startTestRedis() : undefined;
+  if (server !== undefined) t.teardown(() => server.dispose());
+  const target = parseRedisUrl(shared ?? server!.url);
+  t.is(target.host, '127.0.0.1');
+  const client = new Redis(redisConnectionOptions(target));
+  const key = `flash-gym-test:${process.pid}:${Date.now()}`;
+  await client.set(key, 'ok', 'EX', 60);
+  t.is(await client.get(key), 'ok');
+  await client.del(key);
+  await client.quit();
+});
