@@ -63,7 +63,9 @@ function redactPassword(url: string): string {
 
 /**
  * ioredis options for a target, as BullMQ needs them: `maxRetriesPerRequest: null` (BullMQ's workers
- * block on Redis and must not give up mid-command), and TLS with certificate checks for `rediss://`.
+ * block on Redis and must not give up mid-command), and TLS for `rediss://`: Node's defaults, so the
+ * server's certificate must be valid for the host and signed by a trusted CA (a private CA is trusted by
+ * starting node with `NODE_EXTRA_CA_CERTS=ca.pem`).
  */
 export function redisConnectionOptions(target: RedisTarget, extra: Partial<RedisOptions> = {}): RedisOptions {
   return {
@@ -72,7 +74,8 @@ export function redisConnectionOptions(target: RedisTarget, extra: Partial<Redis
     db: target.db,
     ...(target.username !== undefined ? { username: target.username } : {}),
     ...(target.password !== undefined ? { password: target.password } : {}),
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    // tls.connect checks the certificate against `host` (and sends it as SNI unless it is an IP address).
+    ...(target.tls ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
     ...extra,
   };

@@ -7,7 +7,8 @@ test('parses host, port, db, password and TLS', (t) => {
   t.deepEqual(parseRedisUrl('redis://127.0.0.1'), { host: '127.0.0.1', port: 6379, db: 0, tls: false });
   t.deepEqual(parseRedisUrl('redis://:s%40cret@queue.local:6380/3'), { host: 'queue.local', port: 6380, db: 3, tls: false, password: 's@cret' });
   t.deepEqual(parseRedisUrl('rediss://alice:pw@[::1]:7000/1'), { host: '::1', port: 7000, db: 1, tls: true, username: 'alice', password: 'pw' });
-  t.deepEqual(redisConnectionOptions(parseRedisUrl('rediss://h/2')).tls, { servername: 'h' });
+  t.deepEqual(redisConnectionOptions(parseRedisUrl('rediss://h/2')).tls, {});
+  t.is(redisConnectionOptions(parseRedisUrl('redis://h/2')).tls, undefined);
   t.is(redisConnectionOptions(parseRedisUrl('redis://h')).maxRetriesPerRequest, null);
 });
 
