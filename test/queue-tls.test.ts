@@ -2,12 +2,11 @@
 // trusts it through Node's standard NODE_EXTRA_CA_CERTS and serves; without the CA it refuses to connect.
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './helpers/paths.js';
-import { redisServerBinary } from './helpers/redis-server.js';
+import { freePort, redisServerBinary, waitForPort } from './helpers/redis-server.js';
 
 const CLI = join(projectRoot(), 'dist', 'bin', 'flash-gym.js');
 
@@ -16,28 +15,6 @@ function openssl(args: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`openssl ${args[0]} failed (the TLS test needs the openssl command): ${r.stderr}`);
 }
 
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`redis-server did not listen on TLS port ${port}`);
-}
 
 /** Runs `flash-gym worker` until it says it serves or exits; returns what it wrote and whether it served. */
 async function tryWorker(url: string, env: NodeJS.ProcessEnv): Promise<{ served: boolean; stderr: string }> {
@@ -60,15 +37,14 @@ test('a worker connects over rediss:// when it trusts the server certificate, an
   const dir = mkdtempSync(join(tmpdir(), 'flash-gym-tls-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   // The server certificate must name 127.0.0.1 as an IP SAN for Node's host check.
-  const ext = spawnSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${join(dir, 'san.ext')}`]);
-  t.is(ext.status, 0);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=flash-gym test CA'], dir);
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
   openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext'], dir);
   const port = await freePort();
   const server = spawn(redisServerBinary(), ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', join(dir, 'server.pem'), '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no', '--requirepass', 'tls secret', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   t.teardown(() => { server.kill('SIGTERM'); });
-  await waitForPort(port);
+  await waitForPort(port, 10_000);
   const url = `rediss://:tls%20secret@127.0.0.1:${port}/0`;
   const trusted = await tryWorker(url, { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
   t.true(trusted.served, trusted.stderr);

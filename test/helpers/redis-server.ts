@@ -40,7 +40,8 @@ export function redisServerBinary(): string {
   return bin;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -52,7 +53,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** Resolves once something accepts connections on 127.0.0.1:`port`; throws after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
