@@ -1,17 +1,8 @@
+import type { ReplaySample } from '../buffers/replay-buffer.js';
 import type { AdamState } from '../nn/flat-adam.js';
 
-/** One replayed DQN minibatch (row-major; arrays are reused between steps). */
-export interface DqnBatch {
-  readonly size: number;
-  /** `[size × obsSize]`. */
-  readonly observations: Float32Array;
-  /** Action indices (0-based), `[size]`. */
-  readonly actions: Float32Array;
-  readonly nextObservations: Float32Array;
-  readonly rewards: Float32Array;
-  /** 1 where the transition terminated (no bootstrap). */
-  readonly dones: Float32Array;
-}
+/** One replayed DQN minibatch: the replay buffer's sample (row-major; arrays are reused between steps). */
+export type DqnBatch = ReplaySample;
 
 /** What one DQN gradient step needs besides the batch. */
 export interface DqnStepSettings {
