@@ -147,6 +147,25 @@ test('WasmGemm.relu and reluGrad match the JavaScript definitions bit for bit (N
   t.deepEqual(Array.from(f.subarray(dx, dx + n)), grads.map((g, i) => (values[i] > 0 ? Math.fround(g) : 0)));
 });
 
+test('WasmGemm.transpose writes Aᵀ exactly: SIMD 4 × 4 tiles (sizes multiples of 4) and the loop (other sizes)', (t) => {
+  const gemm = gemmFor({ threads: false });
+  const rng = new Rng(13);
+  for (const [rows, cols] of [[400, 300], [4, 400], [8, 4], [300, 1], [3, 400], [5, 7]] as const) {
+    const n = rows * cols;
+    const [src, dst] = [3, 3 + n + 5];
+    gemm.reserve(dst + n + 4);
+    const f = gemm.f32;
+    const values = Float32Array.from({ length: n }, () => rng.normal());
+    f.set(values, src);
+    f.fill(NaN, dst, dst + n);
+    gemm.transpose(src, dst, rows, cols);
+    let mismatches = 0;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mismatches += Object.is(f[dst + j * rows + i], values[i * cols + j]) ? 0 : 1;
+    t.is(mismatches, 0, `${rows} × ${cols}`);
+    t.true(f.subarray(src, src + n).every((v, k) => Object.is(v, values[k])), `${rows} × ${cols}: the source is untouched`);
+  }
+});
+
 test('WasmMlp with two threads computes the same bits as with one, and what HostMlp computes (a net above the thread threshold)', (t) => {
   const rng = new Rng(5);
   const layout = new ParamLayout();

@@ -41,11 +41,27 @@ function runJob(): void {
 
 const isWork = (state: number) => state === STATE.job || state === STATE.register;
 
-for (;;) {
+/**
+ * How long the helper keeps polling after its last job before it sleeps. A training step hands it a product
+ * every few hundred microseconds at most, while waking a sleeping thread costs a futex round trip, which on a
+ * busy or virtualised machine (another process on the helper's core) reaches milliseconds. So, like OpenMP's
+ * spin-then-sleep wait policy, it polls through the gaps of a training loop and sleeps once training pauses.
+ */
+const SPIN_MS = 2;
+
+/** Polls the state word until there is work or {@link SPIN_MS} have passed; returns the last state read. */
+function spinForWork(): number {
   let state = Atomics.load(control, CONTROL.state);
-  // Spin a while first: the next product usually follows within microseconds, and a futex round trip
-  // (wait here, notify there) costs tens of microseconds on a busy machine.
-  for (let spin = 0; spin < 2000 && !isWork(state); spin++) state = Atomics.load(control, CONTROL.state);
+  const until = performance.now() + SPIN_MS;
+  while (!isWork(state)) {
+    for (let spin = 0; spin < 256 && !isWork(state); spin++) state = Atomics.load(control, CONTROL.state);
+    if (performance.now() > until) break;
+  }
+  return state;
+}
+
+for (;;) {
+  let state = spinForWork();
   while (!isWork(state)) {
     // Announce the sleep before the last look at the state: the main thread notifies only a sleeping helper.
     Atomics.store(control, CONTROL.helperAsleep, 1);

@@ -38,6 +38,7 @@ export class WasmGemm {
   private readonly reluFn: (ptr: number, vectors: number) => void;
   private readonly reluGradFn: (dx: number, h: number, vectors: number) => void;
   private readonly gemvFn: (a: number, b: number, c: number, M: number, K: number, aRow: number) => void;
+  private readonly transposeFn: (src: number, dst: number, rows: number, cols: number) => void;
   private readonly helper: GemmHelper | undefined;
   private readonly helperId: number;
   private readonly args: number[] = new Array<number>(10).fill(0);
@@ -53,6 +54,7 @@ export class WasmGemm {
     this.reluFn = instance.exports.relu as WasmGemm['reluFn'];
     this.reluGradFn = instance.exports.reluGrad as WasmGemm['reluGradFn'];
     this.gemvFn = instance.exports.gemv as WasmGemm['gemvFn'];
+    this.transposeFn = instance.exports.transpose as WasmGemm['transposeFn'];
     this.view = new Float32Array(this.memory.buffer);
     this.helper = helper;
     this.helperId = helper === undefined ? -1 : helper.register(module, this.memory);
@@ -107,6 +109,20 @@ export class WasmGemm {
   /** `C += Aᵀ · B` with A at float offset `a` stored `[K×M]`, B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
   gemmTransA(a: number, b: number, c: number, M: number, K: number, N: number): void {
     this.product(a, b, c, M, K, N, 1, M);
+  }
+
+  /**
+   * `dst ← srcᵀ`: the row-major `rows × cols` matrix at float offset `src` written as `cols × rows` at `dst`
+   * (no overlap). In 4 × 4 SIMD tiles when both sizes are multiples of 4 (a layer's kernel of 400 × 300),
+   * else as a loop (the small heads).
+   */
+  transpose(src: number, dst: number, rows: number, cols: number): void {
+    if ((rows & 3) === 0 && (cols & 3) === 0) {
+      if (rows > 0 && cols > 0) this.transposeFn(src * 4, dst * 4, rows, cols);
+      return;
+    }
+    const f = this.view;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f[dst + j * rows + i] = f[src + i * cols + j];
   }
 
   /** ReLU in place on `n` floats at `offset`: x ← (x > 0 ? x : 0). */

@@ -40,28 +40,40 @@ export const wasm = WebAssembly;
  */
 export type KernelFn = (a: number, b: number, c: number, M: number, K: number, rowBytes: number, nStart: number, nEnd: number, aRow: number, aCol: number) => void;
 
-/** The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)`, `reluGrad(dx, h, vectors)` and `gemv` (see `gemvBody`). */
-export const KERNEL_NAMES = ['gemm2x16', 'gemm1x16', 'gemm2x4', 'gemm1x4'] as const;
+/**
+ * The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)`, `reluGrad(dx, h, vectors)`,
+ * `gemv` (see `gemvBody`) and `transpose` (see `transposeBody`). Pairs of a 2-row and a 1-row kernel: the
+ * 16-column strips, then one kernel per width of the last 4, 8 or 12 columns before N's last multiple of 4,
+ * so that a layer of 300 units runs its 12 tail columns with 6 accumulators rather than 3 passes of 2.
+ */
+export const KERNEL_NAMES = ['gemm2x16', 'gemm1x16', 'gemm2x4', 'gemm1x4', 'gemm2x8', 'gemm1x8', 'gemm2x12', 'gemm1x12'] as const;
 /** Rows and columns of each kernel's tile. */
 export const KERNEL_TILES: Record<(typeof KERNEL_NAMES)[number], { rows: number; cols: number }> = {
   gemm2x16: { rows: 2, cols: 16 },
   gemm1x16: { rows: 1, cols: 16 },
   gemm2x4: { rows: 2, cols: 4 },
   gemm1x4: { rows: 1, cols: 4 },
+  gemm2x8: { rows: 2, cols: 8 },
+  gemm1x8: { rows: 1, cols: 8 },
+  gemm2x12: { rows: 2, cols: 12 },
+  gemm1x12: { rows: 1, cols: 12 },
 };
 
 /** Largest memory a shared kernel memory may grow to, in 64 KiB pages (1 GiB). */
 export const SHARED_MAX_PAGES = 16384;
 
+/** Index in {@link KERNEL_NAMES} of the 2-row kernel for a tail of 4, 8 or 12 columns (the 1-row one follows it). */
+const TAIL_KERNEL = [-1, 2, 4, 6];
+
 /**
  * `C[m, :] += A(m, :) · B` for the rows `m < M` of a block, on the columns `[0, n4)` (a multiple of 4):
- * `[0, n16)` on the 16-column kernels, `[n16, n4)` on the 4-column ones; pairs of rows on the 2-row
- * tiles, an odd last row on the 1-row ones. `kernels` are the module's exports in {@link KERNEL_NAMES}
- * order; the other arguments are the kernels' (byte addresses and strides).
+ * `[0, n16)` on the 16-column kernels, `[n16, n4)` on the kernels of that width (4, 8 or 12); pairs of
+ * rows on the 2-row tiles, an odd last row on the 1-row ones. `kernels` are the module's exports in
+ * {@link KERNEL_NAMES} order; the other arguments are the kernels' (byte addresses and strides).
  */
 export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, c: number, M: number, K: number, rowBytes: number, n16: number, n4: number, aRow: number, aCol: number): void {
   const pairs = M & ~1;
-  for (const [first, start, end] of [[0, 0, n16], [2, n16, n4]] as const) {
+  for (const [first, start, end] of [[0, 0, n16], [TAIL_KERNEL[(n4 - n16) >> 2], n16, n4]] as const) {
     if (end <= start) continue;
     if (pairs > 0) kernels[first](a, b, c, pairs, K, rowBytes, start, end, aRow, aCol);
     if (pairs < M) kernels[first + 1](a + pairs * aRow, b, c + pairs * rowBytes, 1, K, rowBytes, start, end, aRow, aCol);
@@ -326,6 +338,47 @@ function gemvBody(fma: boolean): number[] {
   return funcBody([[4, I32], [1, V128], [1, 0x7d]], code);
 }
 
+/**
+ * `transpose(src, dst, rows, cols)`: `dst[j, i] = src[i, j]` for a row-major `rows × cols` block (both
+ * multiples of 4; `dst` is `cols × rows`), in 4 × 4 tiles: four row vectors in, two rounds of shuffles,
+ * four column vectors out. Only moves bits, so it is exact.
+ */
+function transposeBody(): number[] {
+  const [S, D, R, Cn, i, j, ps, pd, rowBytes, colBytes] = Array.from({ length: 10 }, (_, k) => k);
+  const r = (q: number) => 10 + q;
+  const t = (q: number) => 14 + q;
+  /** i8x16.shuffle of two f32x4 by float lanes (0–3 the first operand, 4–7 the second). */
+  const shuffle = (lanes: number[]) => [...simd(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+  const code = [
+    ...get(Cn), ...i32(4), ...i32Mul, ...set(rowBytes),
+    ...get(R), ...i32(4), ...i32Mul, ...set(colBytes),
+    ...i32(0), ...set(i),
+    ...BLOCK_LOOP, // rows of src, 4 at a time
+    ...get(i), ...get(R), ...i32GeS, 0x0d, 1,
+    ...get(S), ...get(i), ...get(rowBytes), ...i32Mul, ...i32Add, ...set(ps),
+    ...get(D), ...get(i), ...i32(4), ...i32Mul, ...i32Add, ...set(pd),
+    ...i32(0), ...set(j),
+    ...BLOCK_LOOP, // columns of src, 4 at a time
+    ...get(j), ...get(Cn), ...i32GeS, 0x0d, 1,
+    ...[0, 1, 2, 3].flatMap((q) => [...get(ps), ...(q === 0 ? [] : [...get(rowBytes), ...i32(q), ...i32Mul, ...i32Add]), ...v128Load(0), ...set(r(q))]),
+    ...get(r(0)), ...get(r(1)), ...shuffle([0, 4, 1, 5]), ...set(t(0)),
+    ...get(r(0)), ...get(r(1)), ...shuffle([2, 6, 3, 7]), ...set(t(1)),
+    ...get(r(2)), ...get(r(3)), ...shuffle([0, 4, 1, 5]), ...set(t(2)),
+    ...get(r(2)), ...get(r(3)), ...shuffle([2, 6, 3, 7]), ...set(t(3)),
+    ...[[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]].flatMap(([x, y, lanes], q) => [
+      ...get(pd), ...(q === 0 ? [] : [...get(colBytes), ...i32(q), ...i32Mul, ...i32Add]),
+      ...get(t(x as number)), ...get(t(y as number)), ...shuffle(lanes as number[]), ...v128Store(0),
+    ]),
+    ...get(ps), ...i32(16), ...i32Add, ...set(ps),
+    ...get(pd), ...get(colBytes), ...i32(4), ...i32Mul, ...i32Add, ...set(pd),
+    ...get(j), ...i32(4), ...i32Add, ...set(j),
+    ...END_LOOP,
+    ...get(i), ...i32(4), ...i32Add, ...set(i),
+    ...END_LOOP,
+  ];
+  return funcBody([[6, I32], [8, V128]], code);
+}
+
 function memoryImport(shared: boolean): number[] {
   const limits = shared ? [0x03, ...uleb(1), ...uleb(SHARED_MAX_PAGES)] : [0x00, ...uleb(1)];
   return [1, ...name('env'), ...name('mem'), 0x02, ...limits];
@@ -333,15 +386,15 @@ function memoryImport(shared: boolean): number[] {
 
 function moduleBytes(variant: KernelVariant): Uint8Array {
   const kernels = KERNEL_NAMES.map((n) => KERNEL_TILES[n]);
-  const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad', 'gemv'];
+  const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad', 'gemv', 'transpose'];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32).
-    ...section(1, [4, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0, 0x60, 6, ...new Array<number>(6).fill(I32), 0]),
+    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32), 4 = (4 × i32).
+    ...section(1, [5, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0, 0x60, 6, ...new Array<number>(6).fill(I32), 0, 0x60, 4, ...new Array<number>(4).fill(I32), 0]),
     ...section(2, memoryImport(variant.shared)),
-    ...section(3, [kernels.length + 3, ...kernels.map(() => 0), 1, 2, 3]),
+    ...section(3, [kernels.length + 4, ...kernels.map(() => 0), 1, 2, 3, 4]),
     ...section(7, [exportsList.length, ...exportsList.flatMap((n, i) => [...name(n), 0x00, i])]),
-    ...section(10, [kernels.length + 3, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...reluBody(), ...reluGradBody(), ...gemvBody(variant.fma)]),
+    ...section(10, [kernels.length + 4, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...reluBody(), ...reluGradBody(), ...gemvBody(variant.fma), ...transposeBody()]),
   ];
   return Uint8Array.from(bytes);
 }
