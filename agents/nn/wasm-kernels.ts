@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { BLOCK_LOOP, END_LOOP, I32, V128, f32x4Add, f32x4Gt, f32x4Mul, f32x4Pmax, f32x4RelaxedMadd, f32x4Splat, funcBody, get, i32, i32Add, i32GeS, i32GtS, i32Mul, name, section, set, simd, uleb, v128And, v128Load, v128Store, v128Zero } from './wasm-encoding.js';
 
 /**
  * The hand-assembled WebAssembly SIMD module behind `WasmGemm`: matrix multiply-accumulate kernels and the
@@ -143,73 +144,6 @@ export function fusedMaddRounding(): boolean | undefined {
   f.fill(-(1 + 2 ** -11), 8, 12);
   (instance.exports.gemm1x4 as KernelFn)(0, 16, 32, 1, 1, 16, 0, 4, 4, 4);
   return f[8] !== 0;
-}
-
-// ---- Encoding ----
-
-/** Unsigned LEB128. */
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (for i32.const). */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  return [...uleb(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const i32Add = [0x6a];
-const i32Mul = [0x6c];
-const i32GeS = [0x4e];
-const i32GtS = [0x4a];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const v128Load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
-const v128Store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
-const f32x4Splat = simd(0x13);
-const f32x4Add = simd(0xe4);
-const f32x4Mul = simd(0xe6);
-const f32x4Pmax = simd(0xeb);
-const f32x4Gt = simd(0x44);
-const v128And = simd(0x4e);
-const f32x4RelaxedMadd = simd(0x105);
-const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-const BLOCK_LOOP = [0x02, 0x40, 0x03, 0x40];
-const END_LOOP = [0x0c, 0, 0x0b, 0x0b];
-
-/** A function body: local declarations then code. */
-function funcBody(locals: number[][], code: number[]): number[] {
-  const func = [...uleb(locals.length), ...locals.flat(), ...code, 0x0b];
-  return [...uleb(func.length), ...func];
 }
 
 /**

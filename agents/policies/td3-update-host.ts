@@ -1,5 +1,6 @@
 import type { AdamState } from '../nn/flat-adam.js';
 import { HostAdam } from '../nn/host-adam.js';
+import { polyakUpdate } from '../nn/wasm-optim.js';
 import { createTrainableMlp, type TrainableMlp } from '../nn/wasm-mlp.js';
 import type { Td3Policy } from './td3-policy.js';
 import type { Td3Batch, Td3Losses, Td3StepSettings, Td3Updater } from './td3-update.js';
@@ -106,8 +107,8 @@ export class HostTd3Updater implements Td3Updater {
     this.actorGrad.fill(0);
     this.actor.backward(actorTheta, buf.dMu, this.actorGrad, null);
     this.actorAdam.apply(actorTheta, this.actorGrad, settings.learningRate);
-    polyak(p.actorTarget.values, actorTheta, settings.tau);
-    polyak(p.criticTarget.values, criticTheta, settings.tau);
+    polyakUpdate(p.actorTarget.values, actorTheta, settings.tau);
+    polyakUpdate(p.criticTarget.values, criticTheta, settings.tau);
     return { criticLoss, actorLoss };
   }
 
@@ -131,9 +132,4 @@ export class HostTd3Updater implements Td3Updater {
     }
     return this.buffers;
   }
-}
-
-/** θ' ← (1 − τ) θ' + τ θ (SB3's `polyak_update`). */
-function polyak(target: Float32Array, online: Float32Array, tau: number): void {
-  for (let k = 0; k < target.length; k++) target[k] = (1 - tau) * target[k] + tau * online[k];
 }
