@@ -18,8 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make, autoscalingTasks, congestionTasks, HorizontalPodAutoscaler, runAimdEpisode, type AutoscalingTask, type CongestionTask } from '../envs/index.js';
 import { Wrapper } from '../envs/core/wrapper.js';
@@ -253,6 +253,36 @@ function meanEpisodeReturn<T>(tasks: readonly T[], makeEnv: (task: T) => Env<Flo
   return total / tasks.length;
 }
 
+/** Steps between validation evaluations of the systems cases. */
+const SYSTEMS_EVAL_FREQ = 10_000;
+const SYSTEMS_PROTOCOL = `Model selection as SB3's EvalCallback: every ${SYSTEMS_EVAL_FREQ} steps, 10 deterministic episodes on training tasks (validation; the held-out tasks are never looked at), best model kept; both it and the final model are scored.`;
+
+/** What {@link trainKeepingBest} returns: the final model, the best one by validation, and the training CPU time. */
+interface TrainedModels<A> {
+  readonly final: A;
+  readonly best: A;
+  readonly cpuSeconds: number;
+}
+
+/**
+ * Trains `agent` for `steps` with SB3's `EvalCallback` protocol: every `evalFreq` steps, 10 deterministic
+ * episodes on *training* tasks (`validationEnv`, never the held-out ones, so the choice does not peek at the
+ * test set) and the best model saved; returns the final model and the best one, reloaded from disk.
+ */
+async function trainKeepingBest<A extends PPO | DQN>(agent: A, validationEnv: Env<Float32Array, unknown>, steps: number, evalFreq: number, load: (dir: string) => Promise<A>): Promise<TrainedModels<A>> {
+  const dir = mkdtempSync(join(tmpdir(), 'flash-gym-best-'));
+  try {
+    const evalCb = new EvalCallback(validationEnv, { evalFreq: Math.max(1, Math.floor(evalFreq / agent.numEnvs)), nEvalEpisodes: 10, bestModelSavePath: dir });
+    const c0 = process.cpuUsage();
+    await agent.learn({ totalTimesteps: steps, callbacks: evalCb });
+    const cpu = process.cpuUsage(c0);
+    const best = await load(join(dir, 'best_model'));
+    return { final: agent, best, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** PPO and DQN trained on Autoscaling-v0's training tasks, scored on held-out tasks next to Kubernetes' HPA. */
 async function autoscaling(flags: Flags): Promise<string[]> {
   const split = autoscalingTasks.split(autoscalingTasks.catalog(200, 0), { seed: 0, train: 0.8 });
@@ -265,21 +295,23 @@ async function autoscaling(flags: Flags): Promise<string[]> {
     for (let seed = 0; seed < flags.seeds; seed++) {
       const env = new TaskSetEnv(make('Autoscaling-v0') as Env<Float32Array, unknown>, split.train, seed);
       const common = { seed, backend: flags.backend, engine: flags.engine };
-      const agent: PPO | DQN = algo === 'PPO' ? new PPO(env, { ...common, nSteps: 1000, batchSize: 100, entCoef: 0.01 }) : new DQN(env, { ...common, learningRate: 1e-3, learningStarts: 1000, bufferSize: 50_000, targetUpdateInterval: 500, explorationFraction: 0.2 });
-      const c0 = process.cpuUsage();
-      await agent.learn({ totalTimesteps: flags.systemsSteps });
-      const cpu = process.cpuUsage(c0);
-      const agentReturn = meanEpisodeReturn(heldOut, makeEnv, (obs) => agent.predict(obs, { deterministic: true }), () => {});
-      rows.push(`| ${algo} | ${seed} | ${agentReturn.toFixed(2)} | ${hpaReturn.toFixed(2)} | ${agentReturn > hpaReturn ? 'yes' : 'no'} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`);
+      const validationEnv = new TaskSetEnv(make('Autoscaling-v0') as Env<Float32Array, unknown>, split.train, 10_000 + seed);
+      const trained =
+        algo === 'PPO'
+          ? await trainKeepingBest(new PPO(env, { ...common, nSteps: 1000, batchSize: 100, entCoef: 0.01 }), validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => PPO.load(dir, env))
+          : await trainKeepingBest(new DQN(env, { ...common, learningRate: 1e-3, learningStarts: 1000, bufferSize: 50_000, targetUpdateInterval: 500, explorationFraction: 0.2 }), validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => DQN.load(dir, env));
+      const score = (agent: PPO | DQN) => meanEpisodeReturn(heldOut, makeEnv, (obs) => agent.predict(obs, { deterministic: true }), () => {});
+      const [best, final] = [score(trained.best), score(trained.final)];
+      rows.push(`| ${algo} | ${seed} | ${best.toFixed(2)} | ${final.toFixed(2)} | ${hpaReturn.toFixed(2)} | ${best > hpaReturn ? 'yes' : 'no'} | ${trained.cpuSeconds.toFixed(0)} |`);
     }
   }
   return [
     `### Autoscaling-v0: PPO and DQN vs HPA on ${heldOut.length} held-out tasks (${flags.systemsSteps} training steps on ${split.train.length} training tasks)`,
     '',
-    'PPO: nSteps 1000, batch 100, entCoef 0.01, otherwise SB3 defaults; DQN: lr 1e-3, learningStarts 1000, buffer 50k, target every 500 steps, ε over 20%, otherwise SB3 defaults. Return: mean over held-out tasks of one 50-step episode, deterministic actions.',
+    `PPO: nSteps 1000, batch 100, entCoef 0.01, otherwise SB3 defaults; DQN: lr 1e-3, learningStarts 1000, buffer 50k, target every 500 steps, ε over 20%, otherwise SB3 defaults. ${SYSTEMS_PROTOCOL} Return: mean over held-out tasks of one 50-step episode, deterministic actions.`,
     '',
-    '| agent | seed | held-out mean return | HPA | beats HPA | training CPU s |',
-    '|---|---|---|---|---|---|',
+    '| agent | seed | held-out mean return, best model | final model | HPA | best model beats HPA | training CPU s |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ];
@@ -293,20 +325,21 @@ async function congestion(flags: Flags): Promise<string[]> {
   const makeEnv = (task: CongestionTask) => make('CongestionControl-v0', { task }) as Env<Float32Array, unknown>;
   const rows: string[] = [];
   for (let seed = 0; seed < flags.seeds; seed++) {
-    const agent = new PPO(make('CongestionControl-v0', { taskFamily: 'aurora' }), { seed, backend: flags.backend, engine: flags.engine, nSteps: 2048, gamma: 0.99, entCoef: 0.0 });
-    const c0 = process.cpuUsage();
-    await agent.learn({ totalTimesteps: flags.systemsSteps });
-    const cpu = process.cpuUsage(c0);
-    const ppo = meanEpisodeReturn(heldOut, makeEnv, (obs) => agent.predict(obs, { deterministic: true }), () => {});
-    rows.push(`| ${seed} | ${ppo.toFixed(2)} | ${aimd.toFixed(2)} | ${ppo > aimd ? 'yes' : 'no'} | ${((cpu.user + cpu.system) / 1e6).toFixed(0)} |`);
+    const env = make('CongestionControl-v0', { taskFamily: 'aurora' }) as Env<Float32Array, unknown>;
+    const validationEnv = make('CongestionControl-v0', { taskFamily: 'aurora' }) as Env<Float32Array, unknown>;
+    const agent = new PPO(env, { seed, backend: flags.backend, engine: flags.engine, nSteps: 2048, gamma: 0.99, entCoef: 0.0 });
+    const trained = await trainKeepingBest(agent, validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => PPO.load(dir, env));
+    const score = (model: PPO) => meanEpisodeReturn(heldOut, makeEnv, (obs) => model.predict(obs, { deterministic: true }), () => {});
+    const [best, final] = [score(trained.best), score(trained.final)];
+    rows.push(`| ${seed} | ${best.toFixed(2)} | ${final.toFixed(2)} | ${aimd.toFixed(2)} | ${best > aimd ? 'yes' : 'no'} | ${trained.cpuSeconds.toFixed(0)} |`);
   }
   return [
     `### CongestionControl-v0: PPO vs AIMD on ${heldOut.length} held-out tasks (${flags.systemsSteps} training steps on tasks drawn from PCC-RL's ranges)`,
     '',
-    'PPO with SB3 defaults; return: mean over held-out tasks of one episode, deterministic actions.',
+    `PPO with SB3 defaults. ${SYSTEMS_PROTOCOL} Return: mean over held-out tasks of one episode, deterministic actions.`,
     '',
-    '| seed | PPO held-out mean return | AIMD | beats AIMD | training CPU s |',
-    '|---|---|---|---|---|',
+    '| seed | PPO held-out mean return, best model | final model | AIMD | best model beats AIMD | training CPU s |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
   ];
