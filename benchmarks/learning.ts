@@ -236,6 +236,25 @@ class TaskSetEnv<T> extends Wrapper<Float32Array, unknown> {
   }
 }
 
+/**
+ * A validation env: its resets go through `tasks` in order, so an evaluation of `tasks.length` episodes sees
+ * each of them once, and every evaluation the same tasks (less noise in the choice of the best model than
+ * tasks drawn at random).
+ */
+class TaskCycleEnv<T> extends Wrapper<Float32Array, unknown> {
+  private next = 0;
+
+  constructor(env: Env<Float32Array, unknown>, private readonly tasks: readonly T[]) {
+    super(env);
+  }
+
+  override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+    const task = this.tasks[this.next % this.tasks.length];
+    this.next += 1;
+    return this.env.reset({ ...args, options: { ...(args.options ?? {}), task } });
+  }
+}
+
 /** Mean return of one episode per task, from a fresh env per task; `act` sees each observation. */
 function meanEpisodeReturn<T>(tasks: readonly T[], makeEnv: (task: T) => Env<Float32Array, unknown>, act: (obs: Float32Array) => unknown, onReset: () => void): number {
   let total = 0;
@@ -255,7 +274,7 @@ function meanEpisodeReturn<T>(tasks: readonly T[], makeEnv: (task: T) => Env<Flo
 
 /** Steps between validation evaluations of the systems cases. */
 const SYSTEMS_EVAL_FREQ = 10_000;
-const SYSTEMS_PROTOCOL = `Model selection as SB3's EvalCallback: every ${SYSTEMS_EVAL_FREQ} steps, 10 deterministic episodes on training tasks (validation; the held-out tasks are never looked at), best model kept; both it and the final model are scored.`;
+const SYSTEMS_PROTOCOL = `Model selection as SB3's EvalCallback: every ${SYSTEMS_EVAL_FREQ} steps, one deterministic episode on each of a fixed set of validation tasks (Autoscaling-v0: 20 training apps; CongestionControl-v0: 10 links from another catalog seed; the held-out tasks are never looked at), best model kept; both it and the final model are scored.`;
 
 /** What {@link trainKeepingBest} returns: the final model, the best one by validation, and the training CPU time. */
 interface TrainedModels<A> {
@@ -265,14 +284,15 @@ interface TrainedModels<A> {
 }
 
 /**
- * Trains `agent` for `steps` with SB3's `EvalCallback` protocol: every `evalFreq` steps, 10 deterministic
- * episodes on *training* tasks (`validationEnv`, never the held-out ones, so the choice does not peek at the
+ * Trains `agent` for `steps` with SB3's `EvalCallback` protocol: every {@link SYSTEMS_EVAL_FREQ} steps, one
+ * deterministic episode on each validation task (never a held-out one, so the choice does not peek at the
  * test set) and the best model saved; returns the final model and the best one, reloaded from disk.
  */
-async function trainKeepingBest<A extends PPO | DQN>(agent: A, validationEnv: Env<Float32Array, unknown>, steps: number, evalFreq: number, load: (dir: string) => Promise<A>): Promise<TrainedModels<A>> {
+async function trainKeepingBest<A extends PPO | DQN, T>(agent: A, makeEnv: () => Env<Float32Array, unknown>, validationTasks: readonly T[], steps: number, load: (dir: string) => Promise<A>): Promise<TrainedModels<A>> {
   const dir = mkdtempSync(join(tmpdir(), 'flash-gym-best-'));
   try {
-    const evalCb = new EvalCallback(validationEnv, { evalFreq: Math.max(1, Math.floor(evalFreq / agent.numEnvs)), nEvalEpisodes: 10, bestModelSavePath: dir });
+    const validationEnv = new TaskCycleEnv(makeEnv(), validationTasks);
+    const evalCb = new EvalCallback(validationEnv, { evalFreq: Math.max(1, Math.floor(SYSTEMS_EVAL_FREQ / agent.numEnvs)), nEvalEpisodes: validationTasks.length, bestModelSavePath: dir });
     const c0 = process.cpuUsage();
     await agent.learn({ totalTimesteps: steps, callbacks: evalCb });
     const cpu = process.cpuUsage(c0);
@@ -287,6 +307,8 @@ async function trainKeepingBest<A extends PPO | DQN>(agent: A, validationEnv: En
 async function autoscaling(flags: Flags): Promise<string[]> {
   const split = autoscalingTasks.split(autoscalingTasks.catalog(200, 0), { seed: 0, train: 0.8 });
   const heldOut = split.heldOut.slice(0, 20);
+  // Validation: 20 of the training tasks (they are also trained on; the held-out ones never are).
+  const validationTasks = split.train.slice(0, 20);
   const makeEnv = (task: AutoscalingTask) => make('Autoscaling-v0', { task }) as Env<Float32Array, unknown>;
   const hpa = new HorizontalPodAutoscaler();
   const hpaReturn = meanEpisodeReturn(heldOut, makeEnv, (obs) => hpa.discreteAction(obs), () => hpa.reset());
@@ -295,11 +317,11 @@ async function autoscaling(flags: Flags): Promise<string[]> {
     for (let seed = 0; seed < flags.seeds; seed++) {
       const env = new TaskSetEnv(make('Autoscaling-v0') as Env<Float32Array, unknown>, split.train, seed);
       const common = { seed, backend: flags.backend, engine: flags.engine };
-      const validationEnv = new TaskSetEnv(make('Autoscaling-v0') as Env<Float32Array, unknown>, split.train, 10_000 + seed);
+      const validation = () => make('Autoscaling-v0') as Env<Float32Array, unknown>;
       const trained =
         algo === 'PPO'
-          ? await trainKeepingBest(new PPO(env, { ...common, nSteps: 1000, batchSize: 100, entCoef: 0.01 }), validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => PPO.load(dir, env))
-          : await trainKeepingBest(new DQN(env, { ...common, learningRate: 1e-3, learningStarts: 1000, bufferSize: 50_000, targetUpdateInterval: 500, explorationFraction: 0.2 }), validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => DQN.load(dir, env));
+          ? await trainKeepingBest(new PPO(env, { ...common, nSteps: 1000, batchSize: 100, entCoef: 0.01 }), validation, validationTasks, flags.systemsSteps, (dir) => PPO.load(dir, env))
+          : await trainKeepingBest(new DQN(env, { ...common, learningRate: 1e-3, learningStarts: 1000, bufferSize: 50_000, targetUpdateInterval: 500, explorationFraction: 0.2 }), validation, validationTasks, flags.systemsSteps, (dir) => DQN.load(dir, env));
       const score = (agent: PPO | DQN) => meanEpisodeReturn(heldOut, makeEnv, (obs) => agent.predict(obs, { deterministic: true }), () => {});
       const [best, final] = [score(trained.best), score(trained.final)];
       rows.push(`| ${algo} | ${seed} | ${best.toFixed(2)} | ${final.toFixed(2)} | ${hpaReturn.toFixed(2)} | ${best > hpaReturn ? 'yes' : 'no'} | ${trained.cpuSeconds.toFixed(0)} |`);
@@ -320,15 +342,16 @@ async function autoscaling(flags: Flags): Promise<string[]> {
 /** PPO trained on CongestionControl-v0's PCC-RL (Aurora) task ranges, scored on held-out catalog tasks next to AIMD. */
 async function congestion(flags: Flags): Promise<string[]> {
   const heldOut = congestionTasks.catalog(10, 2024);
+  // Validation: 10 links drawn like the held-out ones, from another seed.
+  const validationTasks = congestionTasks.catalog(10, 99);
   const steps = 400;
   const aimd = heldOut.reduce((sum, task, k) => sum + runAimdEpisode(make('CongestionControl-v0') as Env<Float32Array, Float32Array>, { seed: 7_000 + k, task, steps }).rewards.reduce((a, b) => a + b, 0), 0) / heldOut.length;
   const makeEnv = (task: CongestionTask) => make('CongestionControl-v0', { task }) as Env<Float32Array, unknown>;
   const rows: string[] = [];
   for (let seed = 0; seed < flags.seeds; seed++) {
     const env = make('CongestionControl-v0', { taskFamily: 'aurora' }) as Env<Float32Array, unknown>;
-    const validationEnv = make('CongestionControl-v0', { taskFamily: 'aurora' }) as Env<Float32Array, unknown>;
     const agent = new PPO(env, { seed, backend: flags.backend, engine: flags.engine, nSteps: 2048, gamma: 0.99, entCoef: 0.0 });
-    const trained = await trainKeepingBest(agent, validationEnv, flags.systemsSteps, SYSTEMS_EVAL_FREQ, (dir) => PPO.load(dir, env));
+    const trained = await trainKeepingBest(agent, () => make('CongestionControl-v0') as Env<Float32Array, unknown>, validationTasks, flags.systemsSteps, (dir) => PPO.load(dir, env));
     const score = (model: PPO) => meanEpisodeReturn(heldOut, makeEnv, (obs) => model.predict(obs, { deterministic: true }), () => {});
     const [best, final] = [score(trained.best), score(trained.final)];
     rows.push(`| ${seed} | ${best.toFixed(2)} | ${final.toFixed(2)} | ${aimd.toFixed(2)} | ${best > aimd ? 'yes' : 'no'} | ${trained.cpuSeconds.toFixed(0)} |`);
