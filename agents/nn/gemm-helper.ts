@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CONTROL, STATE } from './gemm-protocol.js';
-import type { WasmMemory, WasmModule } from './wasm-kernels.js';
+import { runChunks, type KernelFn, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 
 /**
  * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
- * product can be split in two halves by rows of C, one per core. One helper serves the whole process
- * (every `WasmGemm` registers its memory with it); calls are synchronous: {@link start} hands a job over,
- * the caller computes its own half, then {@link finish} waits for the helper's — or takes it back when the
- * helper has not started it, so a machine too busy to run the helper costs little more than one thread. Each half computes whole
- * rows of C with the same kernels in the same order, so the result is bit-identical to one thread's.
+ * product is shared between two cores by rows of C. One helper serves the whole process
+ * (every `WasmGemm` registers its memory with it); {@link run} is synchronous: both threads take chunks of
+ * rows of C until none is left, so a machine too busy to run the helper costs little more than one thread,
+ * and a helper slowed down midway leaves its share to the main thread. Each chunk computes whole rows of C
+ * with the same kernels in the same order, so the result is bit-identical to one thread's.
  *
  * The worker is unref'd (it never keeps the process alive) and sleeps in `Atomics.wait` when idle.
  */
@@ -18,7 +18,6 @@ export class GemmHelper {
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private nextId = 0;
-  private busy = false;
 
   /** Starts the thread; use {@link gemmHelper} for the process's one helper. */
   constructor() {
@@ -41,32 +40,31 @@ export class GemmHelper {
     return id;
   }
 
-  /** Hands the helper `runRowBlock` on memory `id` with these ten arguments (after the kernels). */
-  start(id: number, args: readonly number[]): void {
+  /**
+   * Computes a product in chunks of `chunkRows` rows shared with the helper (see `runChunks`): hands the job
+   * over, takes chunks on this thread with `kernels` until none is left, then waits for the helper's last
+   * chunk — or, if the helper has not claimed the job by then (a busy machine did not schedule it), withdraws
+   * it, every chunk being done. `args` are `runRowBlock`'s for the whole product, on memory `id`.
+   */
+  run(id: number, kernels: readonly KernelFn[], args: readonly number[], chunkRows: number): void {
     const c = this.control;
     c[CONTROL.instance] = id;
     for (let i = 0; i < 10; i++) c[CONTROL.args + i] = args[i];
-    this.busy = true;
+    c[CONTROL.chunkRows] = chunkRows;
+    c[CONTROL.chunks] = Math.ceil(args[3] / chunkRows);
+    Atomics.store(c, CONTROL.nextChunk, 0);
     Atomics.store(c, CONTROL.state, STATE.job);
     this.wake();
+    try {
+      runChunks(kernels, c, args);
+    } finally {
+      if (Atomics.compareExchange(c, CONTROL.state, STATE.job, STATE.idle) !== STATE.job) this.wait('a matrix product');
+    }
   }
 
   /** Wakes the helper if it sleeps (it announces that before its last look at the state word). */
   private wake(): void {
     if (Atomics.load(this.control, CONTROL.helperAsleep) === 1) Atomics.notify(this.control, CONTROL.state);
-  }
-
-  /**
-   * Ends the job given to {@link start}: takes it back if the helper has not claimed it yet (a busy
-   * machine may not have scheduled the helper; the caller must then run it itself: returns true), else
-   * waits for it (returns false).
-   */
-  finish(): boolean {
-    if (!this.busy) return false;
-    this.busy = false;
-    if (Atomics.compareExchange(this.control, CONTROL.state, STATE.job, STATE.idle) === STATE.job) return true;
-    this.wait('a matrix product');
-    return false;
   }
 
   private wait(what: string): void {

@@ -8,16 +8,23 @@ export const CONTROL = {
   helperAsleep: 2,
   /** 1 while the main thread sleeps waiting for the helper, else 0. */
   mainAsleep: 3,
-  /** The ten arguments of `runRowBlock` (after the kernels) start here. */
+  /** The ten arguments of `runRowBlock` (after the kernels) for the whole product start here. */
   args: 4,
+  /** Rows per chunk (even, so that pairs of rows stay on the 2-row kernels). */
+  chunkRows: 14,
+  /** Number of chunks of the product. */
+  chunks: 15,
+  /** The next chunk to take: each thread takes one with `Atomics.add` until they run out. */
+  nextChunk: 16,
   /** Number of words. */
-  size: 16,
+  size: 20,
 } as const;
 
 /**
  * Values of the state word: the main thread sets `job`/`register`; the helper claims a job (`job` →
- * `running`, compare-and-swap) and answers `done` or `failed`. A job the helper has not claimed when the
- * main thread finishes its own half is taken back (`job` → `idle`) and run by the main thread.
+ * `running`, compare-and-swap), takes chunks until none is left and answers `done` (or `failed`). A job the
+ * helper has not claimed when the main thread runs out of chunks is withdrawn (`job` → `idle`): the main
+ * thread has then computed every chunk itself.
  */
 export const STATE = {
   idle: 0,

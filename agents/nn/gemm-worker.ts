@@ -1,12 +1,12 @@
 /**
  * The helper thread of `GemmHelper`: runs one kernel call at a time on an instance of the kernel module
- * over a memory it shares with the main thread. It sleeps in `Atomics.wait` on the control word; the main
- * thread writes a job's arguments (a block of rows of C for `runRowBlock`), sets the word and wakes it; it runs the kernel, sets the word to DONE
- * and wakes the main thread. New memories (one per `WasmGemm`) arrive on a message port that it reads
+ * over a memory it shares with the main thread. It polls, then sleeps in `Atomics.wait`, on the control word;
+ * the main thread writes a product's arguments, sets the word and wakes it; it takes chunks of rows of C
+ * alongside the main thread until none is left, sets the word to DONE and wakes the main thread if it sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads
  * synchronously when told to, since a thread blocked in `Atomics.wait` never runs its event loop.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { KERNEL_NAMES, runRowBlock, wasm, type KernelFn, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { KERNEL_NAMES, runChunks, wasm, type KernelFn, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 import { CONTROL, STATE } from './gemm-protocol.js';
 
 interface Registration {
@@ -32,11 +32,13 @@ function register(): void {
   instances.set(id, KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn));
 }
 
+/** Takes chunks of the current product (see `runChunks`) until none is left. */
 function runJob(): void {
   const kernels = instances.get(control[CONTROL.instance]);
   if (kernels === undefined) throw new Error(`gemm helper: unknown instance ${control[CONTROL.instance]}`);
   const a = CONTROL.args;
-  runRowBlock(kernels, control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], control[a + 9]);
+  const args = [control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], control[a + 9]];
+  runChunks(kernels, control, args);
 }
 
 const isWork = (state: number) => state === STATE.job || state === STATE.register;

@@ -4,6 +4,14 @@ import { KERNEL_NAMES, kernelMemory, kernelModule, relaxedSimdAvailable, runRowB
 /** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are split between two threads (a hand-over costs ≈ 10–30 µs); PPO's 64-unit layers stay on one. */
 export const THREAD_MIN_MACS = 1 << 21;
 
+/** Chunks per product shared between the two threads: small enough that neither waits long for the other's last one, large enough to keep B's strips in L1 across many rows. */
+const CHUNKS = 8;
+
+/** Rows per chunk of an M-row product: an even number (pairs of rows stay on the 2-row kernels), about M / {@link CHUNKS}. */
+function chunkRowsFor(M: number): number {
+  return Math.max(2, (Math.ceil(M / CHUNKS) + 1) & ~1);
+}
+
 /** How a {@link WasmGemm} computes: fused multiply-add or not, one thread or two. */
 export interface WasmGemmOptions {
   /**
@@ -24,8 +32,8 @@ export interface WasmGemmOptions {
  * since V8 does not vectorise loops. `C[M×N] += A·B` or `Aᵀ·B` (row-major); 16-column strips of B are
  * kept in L1 across the rows of A with a 2 × 16 tile of C in registers, the columns up to the last
  * multiple of 4 beyond them on a 2 × 4 tile, and the last N mod 4 columns as scalar loops. With the
- * helper thread, products above {@link THREAD_MIN_MACS} are split by rows of C (never along the reduced
- * dimension), so the bits are the same with one thread or two. Also the ReLU passes around the products.
+ * helper thread, products above {@link THREAD_MIN_MACS} are shared by chunks of rows of C (never along the
+ * reduced dimension), so the bits are the same with one thread or two. Also the ReLU passes around the products.
  * Matrices live in the module's own memory; callers address them by float offsets and write them
  * through {@link WasmGemm.f32}.
  */
@@ -176,27 +184,18 @@ export class WasmGemm {
       const rowBytes = N * 4;
       const helper = this.helper;
       if (helper !== undefined && M >= 4 && M * K * n4 >= THREAD_MIN_MACS) {
-        // Rows [0, split) here, [split, M) on the helper: whole rows of C each, so no element is shared.
-        const split = (M >> 1) & ~1;
         const args = this.args;
-        args[0] = (a + split * aRow) * 4;
+        args[0] = a * 4;
         args[1] = b * 4;
-        args[2] = (c + split * N) * 4;
-        args[3] = M - split;
+        args[2] = c * 4;
+        args[3] = M;
         args[4] = K;
         args[5] = rowBytes;
         args[6] = n16;
         args[7] = n4;
         args[8] = aRow * 4;
         args[9] = aCol * 4;
-        helper.start(this.helperId, args);
-        let takenBack = false;
-        try {
-          runRowBlock(this.kernels, a * 4, b * 4, c * 4, split, K, rowBytes, n16, n4, aRow * 4, aCol * 4);
-        } finally {
-          takenBack = helper.finish();
-        }
-        if (takenBack) runRowBlock(this.kernels, args[0], args[1], args[2], args[3], K, rowBytes, n16, n4, aRow * 4, aCol * 4);
+        helper.run(this.helperId, this.kernels, args, chunkRowsFor(M));
       } else {
         runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4);
       }

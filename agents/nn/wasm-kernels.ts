@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { CONTROL as CHUNK_WORDS } from './gemm-protocol.js';
 import { BLOCK_LOOP, END_LOOP, I32, V128, f32x4Add, f32x4Gt, f32x4Mul, f32x4Pmax, f32x4RelaxedMadd, f32x4Splat, funcBody, get, i32, i32Add, i32GeS, i32GtS, i32Mul, name, section, set, simd, uleb, v128And, v128Load, v128Store, v128Zero } from './wasm-encoding.js';
 
 /**
@@ -78,6 +79,23 @@ export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, 
     if (end <= start) continue;
     if (pairs > 0) kernels[first](a, b, c, pairs, K, rowBytes, start, end, aRow, aCol);
     if (pairs < M) kernels[first + 1](a + pairs * aRow, b, c + pairs * rowBytes, 1, K, rowBytes, start, end, aRow, aCol);
+  }
+}
+
+/**
+ * The rows of a product in chunks shared between threads: each thread takes the next chunk (`Atomics.add` on
+ * the control word `nextChunk`) and runs `runRowBlock` on its rows, until there are none left, so a thread
+ * that is slowed down (a busy core) leaves more chunks to the other. `args` are `runRowBlock`'s for the whole
+ * product (`a`, `b`, `c`, `M`, `K`, `rowBytes`, `n16`, `n4`, `aRow`, `aCol`). Every row of C is computed by
+ * one thread with the same kernels in the same order, so the bits do not depend on who took what.
+ */
+export function runChunks(kernels: readonly KernelFn[], control: Int32Array, args: readonly number[]): void {
+  const [a, b, c, M, K, rowBytes, n16, n4, aRow, aCol] = args;
+  const chunkRows = control[CHUNK_WORDS.chunkRows];
+  const chunks = control[CHUNK_WORDS.chunks];
+  for (let chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1); chunk < chunks; chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1)) {
+    const first = chunk * chunkRows;
+    runRowBlock(kernels, a + first * aRow, b, c + first * rowBytes, Math.min(chunkRows, M - first), K, rowBytes, n16, n4, aRow, aCol);
   }
 }
 
