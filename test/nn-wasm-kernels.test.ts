@@ -91,6 +91,43 @@ for (const options of variants) {
   }
 }
 
+for (const options of variants) {
+  test(`WasmGemm (${label(options)}): with \`from\`, C = 1·r + A·B — every row starts from the row r, whatever C held`, (t) => {
+    const gemm = gemmFor(options);
+    const fused = options.fma === true && fusedMaddRounding() === true;
+    for (const [M, K, N] of shapes) {
+      for (const transA of [false, true]) {
+        const { a, b, c } = operands(gemm, M, K, N, 2 * M + K + N);
+        const r = c + M * N;
+        gemm.reserve(r + N);
+        const f = gemm.f32;
+        const rng = new Rng(M * N);
+        for (let j = 0; j < N; j++) f[r + j] = rng.normal();
+        // The reference: C filled with r's rows, then accumulated.
+        const filled = f.slice();
+        for (let m = 0; m < M; m++) filled.copyWithin(c + m * N, r, r + N);
+        const expected = referenceProduct(filled, a, b, c, M, K, N, transA, fused);
+        f.fill(NaN, c, c + M * N);
+        if (transA) gemm.gemmTransA(a, b, c, M, K, N, r);
+        else gemm.gemm(a, b, c, M, K, N, r);
+        const n4 = N & ~3;
+        let mismatches = 0;
+        let worstTail = 0;
+        for (let m = 0; m < M; m++) {
+          for (let j = 0; j < N; j++) {
+            const v = f[c + m * N + j];
+            const e = expected[m * N + j];
+            if (j < n4) mismatches += Object.is(v, e) ? 0 : 1;
+            else worstTail = Math.max(worstTail, Number.isNaN(v) ? Infinity : Math.abs(v - e) / Math.max(1, Math.abs(e)));
+          }
+        }
+        t.is(mismatches, 0, `${transA ? 'Aᵀ' : 'A'} ${M}×${K}·${K}×${N}: SIMD columns`);
+        t.true(worstTail < 1e-5, `${transA ? 'Aᵀ' : 'A'} ${M}×${K}·${K}×${N}: scalar tail off by ${worstTail}`);
+      }
+    }
+  });
+}
+
 for (const fma of fmaChoices) {
   test(`WasmGemm (${fma ? 'fused' : 'mul+add'}): two threads give the same bits as one, and repeated runs the same bits (a [400, 300] layer at batch 256, both product kinds)`, (t) => {
     const results = [...threadChoices, ...threadChoices].map((threads) => {

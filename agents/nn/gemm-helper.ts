@@ -49,7 +49,7 @@ export class GemmHelper {
   run(id: number, kernels: readonly KernelFn[], args: readonly number[], chunkRows: number): void {
     const c = this.control;
     c[CONTROL.instance] = id;
-    for (let i = 0; i < 10; i++) c[CONTROL.args + i] = args[i];
+    for (let i = 0; i < 12; i++) c[CONTROL.args + i] = args[i];
     c[CONTROL.chunkRows] = chunkRows;
     c[CONTROL.chunks] = Math.ceil(args[3] / chunkRows);
     Atomics.store(c, CONTROL.nextChunk, 0);

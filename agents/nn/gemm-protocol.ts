@@ -8,14 +8,14 @@ export const CONTROL = {
   helperAsleep: 2,
   /** 1 while the main thread sleeps waiting for the helper, else 0. */
   mainAsleep: 3,
-  /** The ten arguments of `runRowBlock` (after the kernels) for the whole product start here. */
+  /** The twelve arguments of `runRowBlock` (after the kernels) for the whole product start here. */
   args: 4,
   /** Rows per chunk (even, so that pairs of rows stay on the 2-row kernels). */
-  chunkRows: 14,
+  chunkRows: 16,
   /** Number of chunks of the product. */
-  chunks: 15,
+  chunks: 17,
   /** The next chunk to take: each thread takes one with `Atomics.add` until they run out. */
-  nextChunk: 16,
+  nextChunk: 18,
   /** Number of words. */
   size: 20,
 } as const;

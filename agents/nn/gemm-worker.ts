@@ -37,7 +37,7 @@ function runJob(): void {
   const kernels = instances.get(control[CONTROL.instance]);
   if (kernels === undefined) throw new Error(`gemm helper: unknown instance ${control[CONTROL.instance]}`);
   const a = CONTROL.args;
-  const args = [control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], control[a + 9]];
+  const args = Array.from({ length: 12 }, (_, i) => control[a + i]);
   runChunks(kernels, control, args);
 }
 

@@ -49,7 +49,7 @@ export class WasmGemm {
   private readonly transposeFn: (src: number, dst: number, rows: number, cols: number) => void;
   private readonly helper: GemmHelper | undefined;
   private readonly helperId: number;
-  private readonly args: number[] = new Array<number>(10).fill(0);
+  private readonly args: number[] = new Array<number>(12).fill(0);
 
   private constructor(fma: boolean, helper: GemmHelper | undefined) {
     const shared = helper !== undefined;
@@ -109,14 +109,18 @@ export class WasmGemm {
     this.view = new Float32Array(this.memory.buffer);
   }
 
-  /** `C += A · B` with A at float offset `a` (`[M×K]`), B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
-  gemm(a: number, b: number, c: number, M: number, K: number, N: number): void {
-    this.product(a, b, c, M, K, N, K, 1);
+  /**
+   * `C += A · B` with A at float offset `a` (`[M×K]`), B at `b` (`[K×N]`), C at `c` (`[M×N]`); with `from`,
+   * `C = 1·r + A · B` instead, every row of C starting from the row vector `r` of N floats at `from` (a bias,
+   * or zeros), so C need not be filled first.
+   */
+  gemm(a: number, b: number, c: number, M: number, K: number, N: number, from?: number): void {
+    this.product(a, b, c, M, K, N, K, 1, from);
   }
 
-  /** `C += Aᵀ · B` with A at float offset `a` stored `[K×M]`, B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
-  gemmTransA(a: number, b: number, c: number, M: number, K: number, N: number): void {
-    this.product(a, b, c, M, K, N, 1, M);
+  /** `C += Aᵀ · B` (or `C = 1·r + Aᵀ · B` with `from`, as in {@link gemm}) with A at float offset `a` stored `[K×M]`, B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
+  gemmTransA(a: number, b: number, c: number, M: number, K: number, N: number, from?: number): void {
+    this.product(a, b, c, M, K, N, 1, M, from);
   }
 
   /**
@@ -172,9 +176,10 @@ export class WasmGemm {
     }
   }
 
-  /** `C += A·B` with A(m, k) at float `a + m·aRow + k·aCol`. */
-  private product(a: number, b: number, c: number, M: number, K: number, N: number, aRow: number, aCol: number): void {
+  /** `C += A·B` (or `C = 1·r + A·B` with the row r at `from`) with A(m, k) at float `a + m·aRow + k·aCol`. */
+  private product(a: number, b: number, c: number, M: number, K: number, N: number, aRow: number, aCol: number, from?: number): void {
     if (N === 1) {
+      if (from !== undefined) this.view.fill(this.view[from], c, c + M);
       this.singleColumn(a, b, c, M, K, aRow, aCol);
       return;
     }
@@ -182,6 +187,9 @@ export class WasmGemm {
     const n4 = N & ~3;
     if (n4 > 0) {
       const rowBytes = N * 4;
+      // The kernels' first values: C's own rows, or the row at `from` for every row (stride 0).
+      const init = (from ?? c) * 4;
+      const initRow = from === undefined ? rowBytes : 0;
       const helper = this.helper;
       if (helper !== undefined && M >= 4 && M * K * n4 >= THREAD_MIN_MACS) {
         const args = this.args;
@@ -195,16 +203,18 @@ export class WasmGemm {
         args[7] = n4;
         args[8] = aRow * 4;
         args[9] = aCol * 4;
+        args[10] = init;
+        args[11] = initRow;
         helper.run(this.helperId, this.kernels, args, chunkRowsFor(M));
       } else {
-        runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4);
+        runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4, init, initRow);
       }
     }
     if (n4 === N) return;
     const f = this.view;
     for (let m = 0; m < M; m++) {
       for (let j = n4; j < N; j++) {
-        let s = f[c + m * N + j];
+        let s = from === undefined ? f[c + m * N + j] : f[from + j];
         for (let k = 0; k < K; k++) s += f[a + m * aRow + k * aCol] * f[b + k * N + j];
         f[c + m * N + j] = s;
       }

@@ -34,13 +34,15 @@ declare const WebAssembly: {
 export const wasm = WebAssembly;
 
 /**
- * `kernel(a, b, c, M, K, rowBytes, nStart, nEnd, aRow, aCol)`: `C[m, n] += Σ_k A(m, k) · B[k, n]` for rows
- * `m < M` (in tiles of the kernel's row count; leftover rows are the caller's) and columns `[nStart, nEnd)`
- * (a multiple of the kernel's width). `a`, `b`, `c` are byte addresses; B and C rows are `rowBytes` apart;
- * A(m, k) is at `a + m·aRow + k·aCol` bytes, so one kernel reads A (`aRow = 4K, aCol = 4`) or Aᵀ stored
- * `[K × M']` (`aRow = 4, aCol = 4M'`) without a transposed copy.
+ * `kernel(a, b, c, M, K, rowBytes, nStart, nEnd, aRow, aCol, init, initRow)`:
+ * `C[m, n] = I[m, n] + Σ_k A(m, k) · B[k, n]` for rows `m < M` (in tiles of the kernel's row count; leftover
+ * rows are the caller's) and columns `[nStart, nEnd)` (a multiple of the kernel's width). `a`, `b`, `c`,
+ * `init` are byte addresses; B and C rows are `rowBytes` apart; A(m, k) is at `a + m·aRow + k·aCol` bytes, so
+ * one kernel reads A (`aRow = 4K, aCol = 4`) or Aᵀ stored `[K × M']` (`aRow = 4, aCol = 4M'`) without a
+ * transposed copy. I's rows are `initRow` apart: `init = c, initRow = rowBytes` accumulates into C; `initRow
+ * = 0` starts every row from one row vector (a layer's bias, or zeros), so C need not be filled first.
  */
-export type KernelFn = (a: number, b: number, c: number, M: number, K: number, rowBytes: number, nStart: number, nEnd: number, aRow: number, aCol: number) => void;
+export type KernelFn = (a: number, b: number, c: number, M: number, K: number, rowBytes: number, nStart: number, nEnd: number, aRow: number, aCol: number, init: number, initRow: number) => void;
 
 /**
  * The module's exports, in {@link KERNEL_NAMES} order, then `relu(ptr, vectors)`, `reluGrad(dx, h, vectors)`,
@@ -68,17 +70,17 @@ export const SHARED_MAX_PAGES = 16384;
 const TAIL_KERNEL = [-1, 2, 4, 6];
 
 /**
- * `C[m, :] += A(m, :) · B` for the rows `m < M` of a block, on the columns `[0, n4)` (a multiple of 4):
- * `[0, n16)` on the 16-column kernels, `[n16, n4)` on the kernels of that width (4, 8 or 12); pairs of
+ * `C[m, :] = I[m, :] + A(m, :) · B` for the rows `m < M` of a block, on the columns `[0, n4)` (a multiple of
+ * 4): `[0, n16)` on the 16-column kernels, `[n16, n4)` on the kernels of that width (4, 8 or 12); pairs of
  * rows on the 2-row tiles, an odd last row on the 1-row ones. `kernels` are the module's exports in
  * {@link KERNEL_NAMES} order; the other arguments are the kernels' (byte addresses and strides).
  */
-export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, c: number, M: number, K: number, rowBytes: number, n16: number, n4: number, aRow: number, aCol: number): void {
+export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, c: number, M: number, K: number, rowBytes: number, n16: number, n4: number, aRow: number, aCol: number, init: number, initRow: number): void {
   const pairs = M & ~1;
   for (const [first, start, end] of [[0, 0, n16], [TAIL_KERNEL[(n4 - n16) >> 2], n16, n4]] as const) {
     if (end <= start) continue;
-    if (pairs > 0) kernels[first](a, b, c, pairs, K, rowBytes, start, end, aRow, aCol);
-    if (pairs < M) kernels[first + 1](a + pairs * aRow, b, c + pairs * rowBytes, 1, K, rowBytes, start, end, aRow, aCol);
+    if (pairs > 0) kernels[first](a, b, c, pairs, K, rowBytes, start, end, aRow, aCol, init, initRow);
+    if (pairs < M) kernels[first + 1](a + pairs * aRow, b, c + pairs * rowBytes, 1, K, rowBytes, start, end, aRow, aCol, init + pairs * initRow, initRow);
   }
 }
 
@@ -86,16 +88,17 @@ export function runRowBlock(kernels: readonly KernelFn[], a: number, b: number, 
  * The rows of a product in chunks shared between threads: each thread takes the next chunk (`Atomics.add` on
  * the control word `nextChunk`) and runs `runRowBlock` on its rows, until there are none left, so a thread
  * that is slowed down (a busy core) leaves more chunks to the other. `args` are `runRowBlock`'s for the whole
- * product (`a`, `b`, `c`, `M`, `K`, `rowBytes`, `n16`, `n4`, `aRow`, `aCol`). Every row of C is computed by
- * one thread with the same kernels in the same order, so the bits do not depend on who took what.
+ * product (`a`, `b`, `c`, `M`, `K`, `rowBytes`, `n16`, `n4`, `aRow`, `aCol`, `init`, `initRow`). Every row of
+ * C is computed by one thread with the same kernels in the same order, so the bits do not depend on who took
+ * what.
  */
 export function runChunks(kernels: readonly KernelFn[], control: Int32Array, args: readonly number[]): void {
-  const [a, b, c, M, K, rowBytes, n16, n4, aRow, aCol] = args;
+  const [a, b, c, M, K, rowBytes, n16, n4, aRow, aCol, init, initRow] = args;
   const chunkRows = control[CHUNK_WORDS.chunkRows];
   const chunks = control[CHUNK_WORDS.chunks];
   for (let chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1); chunk < chunks; chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1)) {
     const first = chunk * chunkRows;
-    runRowBlock(kernels, a + first * aRow, b, c + first * rowBytes, Math.min(chunkRows, M - first), K, rowBytes, n16, n4, aRow, aCol);
+    runRowBlock(kernels, a + first * aRow, b, c + first * rowBytes, Math.min(chunkRows, M - first), K, rowBytes, n16, n4, aRow, aCol, init + first * initRow, initRow);
   }
 }
 
@@ -160,21 +163,22 @@ export function fusedMaddRounding(): boolean | undefined {
   f[0] = x;
   f.fill(x, 4, 8);
   f.fill(-(1 + 2 ** -11), 8, 12);
-  (instance.exports.gemm1x4 as KernelFn)(0, 16, 32, 1, 1, 16, 0, 4, 4, 4);
+  (instance.exports.gemm1x4 as KernelFn)(0, 16, 32, 1, 1, 16, 0, 4, 4, 4, 32, 16);
   return f[8] !== 0;
 }
 
 /**
- * A kernel with an R-row × 4V-column tile of C held in R·V f32x4 accumulators across the reduced dimension:
+ * A kernel with an R-row × 4V-column tile of C held in R·V f32x4 accumulators across the reduced dimension
+ * (loaded from I's rows, stored to C's):
  * per step of k, V vector loads of B feed R broadcasts of A and R·V multiply-adds. Each C element is
  * `acc ← acc + A(m, k)·B[k, n]` for k = 0, 1, … in order, whatever the tile, so every kernel (and any split
  * of the rows between threads) gives the same bits.
  */
 function gemmKernel(R: number, V: number, fma: boolean): number[] {
-  const [A, B, C, M, K, RB, NS, NE, AR, AC, n, m, k, aPtr, bPtr, cPtr] = Array.from({ length: 16 }, (_, i) => i);
-  const acc = (r: number, j: number) => 16 + V * r + j;
-  const av = 16 + R * V;
-  const bv = (j: number) => 17 + R * V + j;
+  const [A, B, C, M, K, RB, NS, NE, AR, AC, IN, IR, n, m, k, aPtr, bPtr, cPtr, iPtr] = Array.from({ length: 19 }, (_, i) => i);
+  const acc = (r: number, j: number) => 19 + V * r + j;
+  const av = 19 + R * V;
+  const bv = (j: number) => 20 + R * V + j;
   /** Pushes `base + r·stride`. */
   const rowPtr = (base: number, stride: number, r: number) => (r === 0 ? get(base) : r === 1 ? [...get(base), ...get(stride), ...i32Add] : [...get(base), ...get(stride), ...i32(r), ...i32Mul, ...i32Add]);
   const rows = Array.from({ length: R }, (_, r) => r);
@@ -188,7 +192,8 @@ function gemmKernel(R: number, V: number, fma: boolean): number[] {
     ...BLOCK_LOOP, // while m + R <= M
     ...get(m), ...i32(R), ...i32Add, ...get(M), ...i32GtS, 0x0d, 1,
     ...get(C), ...get(m), ...get(RB), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(cPtr),
-    ...rows.flatMap((r) => vecs.flatMap((j) => [...rowPtr(cPtr, RB, r), ...v128Load(16 * j), ...set(acc(r, j))])),
+    ...get(IN), ...get(m), ...get(IR), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(iPtr),
+    ...rows.flatMap((r) => vecs.flatMap((j) => [...rowPtr(iPtr, IR, r), ...v128Load(16 * j), ...set(acc(r, j))])),
     ...get(A), ...get(m), ...get(AR), ...i32Mul, ...i32Add, ...set(aPtr),
     ...get(B), ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(bPtr),
     ...i32(0), ...set(k),
@@ -209,7 +214,7 @@ function gemmKernel(R: number, V: number, fma: boolean): number[] {
     ...get(n), ...i32(4 * V), ...i32Add, ...set(n),
     ...END_LOOP,
   ];
-  return funcBody([[6, I32], [R * V + 1 + V, V128]], code);
+  return funcBody([[7, I32], [R * V + 1 + V, V128]], code);
 }
 
 /** `relu(ptr, vectors)`: x ← (0 < x ? x : 0) on `vectors` f32x4 (NaN and −0 become +0, like the JavaScript loop). */
@@ -341,8 +346,8 @@ function moduleBytes(variant: KernelVariant): Uint8Array {
   const exportsList = [...KERNEL_NAMES, 'relu', 'reluGrad', 'gemv', 'transpose'];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // Types: 0 = kernel (10 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32), 4 = (4 × i32).
-    ...section(1, [5, 0x60, 10, ...new Array<number>(10).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0, 0x60, 6, ...new Array<number>(6).fill(I32), 0, 0x60, 4, ...new Array<number>(4).fill(I32), 0]),
+    // Types: 0 = kernel (12 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32), 4 = (4 × i32).
+    ...section(1, [5, 0x60, 12, ...new Array<number>(12).fill(I32), 0, 0x60, 2, I32, I32, 0, 0x60, 3, I32, I32, I32, 0, 0x60, 6, ...new Array<number>(6).fill(I32), 0, 0x60, 4, ...new Array<number>(4).fill(I32), 0]),
     ...section(2, memoryImport(variant.shared)),
     ...section(3, [kernels.length + 4, ...kernels.map(() => 0), 1, 2, 3, 4]),
     ...section(7, [exportsList.length, ...exportsList.flatMap((n, i) => [...name(n), 0x00, i])]),

@@ -39,6 +39,8 @@ export class WasmMlp implements TrainableMlp {
   private dInOff = 0;
   private tOff = 0;
   private gOff = 0;
+  /** A row of zeros as wide as the widest layer: where dW and dX products start from. */
+  private zeroOff = 0;
   private out = new Float64Array(0);
 
   constructor(
@@ -66,8 +68,7 @@ export class WasmMlp implements TrainableMlp {
       const y = this.yOffs[l];
       const w = this.kernelOffsets[l];
       const bias = this.biasOffsets[l];
-      broadcastRow(f, bias, y, fanOut, batch);
-      this.gemm.gemm(x, w, y, batch, fanIn, fanOut);
+      this.gemm.gemm(x, w, y, batch, fanIn, fanOut, bias);
       if (l + 1 < layers.length) {
         const n = batch * fanOut;
         if (relu) this.gemm.relu(y, n);
@@ -99,8 +100,7 @@ export class WasmMlp implements TrainableMlp {
         addColumnSums(f, d, B, fanOut, grads, this.biasOffsets[l]);
         // dW = Xᵀ · dY, reading X in place as the transposed operand.
         const g = this.gOff;
-        f.fill(0, g, g + fanIn * fanOut);
-        gemm.gemmTransA(x, d, g, fanIn, B, fanOut);
+        gemm.gemmTransA(x, d, g, fanIn, B, fanOut, this.zeroOff);
         const n = fanIn * fanOut;
         for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
       }
@@ -109,8 +109,7 @@ export class WasmMlp implements TrainableMlp {
       const dx = l === 0 ? this.dInOff : this.dOffs[l - 1];
       const t = this.tOff;
       gemm.transpose(w, t, fanIn, fanOut);
-      f.fill(0, dx, dx + B * fanIn);
-      gemm.gemm(d, t, dx, B, fanOut, fanIn);
+      gemm.gemm(d, t, dx, B, fanOut, fanIn, this.zeroOff);
       if (l === 0) {
         const n = B * fanIn;
         for (let k = 0; k < n; k++) (dInput as Float64Array)[k] = f[dx + k];
@@ -140,20 +139,12 @@ export class WasmMlp implements TrainableMlp {
     const scratch = Math.max(...layers.map((l) => l.fanIn * l.fanOut));
     this.tOff = take(scratch);
     this.gOff = take(Math.max(...layers.map((l) => l.fanIn * l.fanOut)));
+    const widest = Math.max(...layers.map((l) => Math.max(l.fanIn, l.fanOut)));
+    this.zeroOff = take(widest);
     this.gemm.reserve(off);
+    this.gemm.f32.fill(0, this.zeroOff, this.zeroOff + widest);
     this.out = new Float64Array(batch * this.mlp.outputSize);
     this.capacity = batch;
-  }
-}
-
-/** Copies the `width` floats at `src` into each of `rows` rows at `dst`, doubling the filled block each time (log₂ rows copies, not one per row). */
-function broadcastRow(f: Float32Array, src: number, dst: number, width: number, rows: number): void {
-  if (rows === 0) return;
-  f.copyWithin(dst, src, src + width);
-  for (let filled = 1; filled < rows; ) {
-    const n = Math.min(filled, rows - filled);
-    f.copyWithin(dst + filled * width, dst, dst + n * width);
-    filled += n;
   }
 }
 
