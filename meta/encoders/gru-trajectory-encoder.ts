@@ -4,7 +4,8 @@ import { ParamLayout } from '../../agents/nn/param-layout.js';
 import { ParameterVector } from '../../agents/nn/parameters.js';
 import type { Rng } from '../../envs/rng/rng.js';
 import type { EpisodeRecord } from '../episode-buffer.js';
-import { applyEmbeddingActivation, embeddingActivation, embedWith, poolingMatrix, positiveSetting, strideSteps, type GruEncoderConfig, type TaskEncoder } from './task-encoder.js';
+import { gruEmbedHost } from './gru-host-forward.js';
+import { applyEmbeddingActivation, embeddingActivation, poolingMatrix, positiveSetting, strideSteps, type GruEncoderConfig, type TaskEncoder } from './task-encoder.js';
 
 /**
  * FLASH/AWARE's meta-learner, run over time (their code runs it over the feature index): each episode
@@ -92,8 +93,9 @@ export class GruTrajectoryEncoder implements TaskEncoder {
     return tf.mul(embedding, nonEmpty);
   }
 
+  /** The embedding from the host copy of the parameters (see gru-host-forward.ts; `forward` gives the same up to float32 rounding). */
   embed(context: readonly EpisodeRecord[]): Float32Array {
-    return embedWith(this, context);
+    return gruEmbedHost({ ...this.config, inputSize: this.inputSize }, this.params.layout, this.params.values, context);
   }
 
   /** Pads the (strided) episodes into `[N, T, in]` inputs and a `[N, T]` mask. */
