@@ -13,6 +13,8 @@ import { EndToEndEncoderTrainer, ppoInputLoss } from './end-to-end.js';
 import type { DriftDetector } from './drift-detector.js';
 import type { EpisodeRecord } from './episode-buffer.js';
 import { SelfSupervisedEncoderTrainer, type SelfSupervisedOptions } from './self-supervised.js';
+import { trainEncoderBeforeAgent, type EncoderWarmupResult } from './decoupled-pretraining.js';
+import { fitStandardization, standardizedEmbedding, type EmbeddingStandardization } from './embedding-standardization.js';
 
 /** What the agent is conditioned on: a learned embedding (FLASH), the task's fingerprint (TL+), or nothing (TL, scratch, MAML). */
 export type Conditioning = 'embedding' | 'fingerprint' | 'none';
@@ -32,9 +34,13 @@ export interface MetaLearnerConfig {
   /**
    * How the encoder is trained while pretraining: through PPO's loss (`endToEnd`, FLASH/AWARE, the
    * default), by predicting reward and next observation (`selfSupervised`, see self-supervised.ts), or
-   * by both after every PPO update (`both`).
+   * by both after every PPO update (`both`), or `decoupled`: the encoder is trained first, by the
+   * self-supervised objective alone, on episodes of the untrained agent (`decoupled` settings), then frozen
+   * and its output standardized over the training tasks; PPO then pretrains on that fixed embedding.
    */
   readonly encoderObjective?: EncoderObjective;
+  /** Settings of the `decoupled` objective's encoder phase. */
+  readonly decoupled?: DecoupledSettings;
   /** Self-supervised gradient steps per pretraining iteration (default 8). */
   readonly selfSupervisedSteps?: number;
   /** Settings of the self-supervised transition model. */
@@ -49,7 +55,19 @@ export interface MetaLearnerConfig {
 }
 
 /** How a {@link MetaLearner}'s encoder is trained during pretraining. */
-export type EncoderObjective = 'endToEnd' | 'selfSupervised' | 'both';
+export type EncoderObjective = 'endToEnd' | 'selfSupervised' | 'both' | 'decoupled';
+
+const ENCODER_OBJECTIVES: readonly EncoderObjective[] = ['endToEnd', 'selfSupervised', 'both', 'decoupled'];
+
+/** The encoder phase of the `decoupled` objective (see decoupled-pretraining.ts). */
+export interface DecoupledSettings {
+  /** Collection rounds of `episodesPerUpdate` episodes of a random training task each (default 100). */
+  readonly rounds?: number;
+  /** Self-supervised gradient steps on the collected steps (default 300). */
+  readonly steps?: number;
+  /** Contexts per self-supervised minibatch (default 16; see SelfSupervisedOptions.contextsPerBatch). */
+  readonly contextsPerBatch?: number;
+}
 
 /** What `adapt` and `serve` report, per episode. */
 export interface EpisodeTrace {
@@ -79,8 +97,13 @@ export class MetaLearner {
   readonly wrapper: TaskConditioningWrapper;
   private readonly trainingTasks: readonly Task[];
   private readonly rng: Rng;
+  /** `decoupled` only: the training tasks' embedding statistics, fitted when the encoder is frozen. */
+  private standardization: EmbeddingStandardization | undefined;
+  /** `decoupled` only: what the encoder phase of the last pretraining measured. */
+  encoderWarmup: EncoderWarmupResult | undefined;
 
-  private constructor(config: MetaLearnerConfig, trainingTasks: readonly Task[], encoder?: TaskEncoder) {
+  private constructor(config: MetaLearnerConfig, trainingTasks: readonly Task[], encoder?: TaskEncoder, standardization?: EmbeddingStandardization) {
+    this.standardization = standardization;
     this.config = config;
     this.trainingTasks = trainingTasks;
     this.episodeSteps = episodeSteps(config.envId);
@@ -98,7 +121,12 @@ export class MetaLearner {
 
   /** A new, untrained learner; `trainingTasks` fix the fingerprint's standardization (TL+). */
   static create(config: MetaLearnerConfig, trainingTasks: readonly Task[]): MetaLearner {
-    if (config.encoderObjective !== undefined && !['endToEnd', 'selfSupervised', 'both'].includes(config.encoderObjective)) throw new RangeError(`MetaLearner: encoderObjective must be "endToEnd", "selfSupervised" or "both", got ${String(config.encoderObjective)}`);
+    if (config.encoderObjective !== undefined && !ENCODER_OBJECTIVES.includes(config.encoderObjective)) throw new RangeError(`MetaLearner: encoderObjective must be one of ${ENCODER_OBJECTIVES.map((o) => `"${o}"`).join(', ')}, got ${String(config.encoderObjective)}`);
+    if (config.decoupled !== undefined) {
+      if (config.encoderObjective !== 'decoupled') throw new RangeError(`MetaLearner: decoupled settings need encoderObjective "decoupled", got ${String(config.encoderObjective ?? 'endToEnd')}`);
+      for (const key of Object.keys(config.decoupled)) if (!['rounds', 'steps', 'contextsPerBatch'].includes(key)) throw new RangeError(`MetaLearner: decoupled.${key} is unknown; allowed: rounds, steps, contextsPerBatch`);
+      for (const [key, v] of Object.entries(config.decoupled)) if (!Number.isInteger(v) || (v as number) < 1) throw new RangeError(`MetaLearner: decoupled.${key} must be a positive integer, got ${String(v)}`);
+    }
     if (!['embedding', 'fingerprint', 'none'].includes(config.conditioning)) throw new RangeError(`MetaLearner: conditioning must be "embedding", "fingerprint" or "none", got ${String(config.conditioning)}`);
     if (trainingTasks.length === 0) throw new RangeError('MetaLearner: needs at least one training task');
     // PPO's rollout workers build plain registered envs; they cannot yet carry the conditioning wrapper's
@@ -112,8 +140,18 @@ export class MetaLearner {
     if (options.tasks.length === 0) throw new RangeError('pretrain: tasks is empty');
     const per = this.config.episodesPerUpdate ?? 2;
     const objective = this.config.encoderObjective ?? 'endToEnd';
+    if (objective === 'decoupled' && this.encoder !== undefined) {
+      this.freezeEncoderAfterWarmup(options.tasks, this.encoder);
+      // From here the embedding is a fixed function of the task's episodes: PPO alone trains.
+      this.wrapper.logging = false;
+      for (let it = 0; it < options.iterations; it++) {
+        this.wrapper.setTask(options.tasks[this.rng.integers(0, options.tasks.length)]);
+        await this.agent.learn({ totalTimesteps: per * this.episodeSteps, resetNumTimesteps: false });
+      }
+      return;
+    }
     const encoder = this.encoder;
-    const endToEnd = encoder !== undefined && objective !== 'selfSupervised' ? new EndToEndEncoderTrainer(encoder, ppoInputLoss(this.agent), this.config.encoderLr ?? 3e-4) : undefined;
+    const endToEnd = encoder !== undefined && objective !== 'selfSupervised' && objective !== 'decoupled' ? new EndToEndEncoderTrainer(encoder, ppoInputLoss(this.agent), this.config.encoderLr ?? 3e-4) : undefined;
     const selfSupervised = encoder !== undefined && objective !== 'endToEnd' ? this.selfSupervisedTrainer(encoder) : undefined;
     const ssSteps = this.config.selfSupervisedSteps ?? 8;
     this.wrapper.logging = encoder !== undefined;
@@ -134,10 +172,26 @@ export class MetaLearner {
     }
   }
 
-  private selfSupervisedTrainer(encoder: TaskEncoder): SelfSupervisedEncoderTrainer {
-    const objective = this.config.encoderObjective;
-    if (objective !== undefined && !['endToEnd', 'selfSupervised', 'both'].includes(objective)) throw new RangeError(`MetaLearner: encoderObjective must be "endToEnd", "selfSupervised" or "both", got ${String(objective)}`);
-    return new SelfSupervisedEncoderTrainer(encoder, this.wrapper.features, { seed: this.config.seed, ...(this.config.selfSupervised ?? {}) });
+  private selfSupervisedTrainer(encoder: TaskEncoder, extra: SelfSupervisedOptions = {}): SelfSupervisedEncoderTrainer {
+    return new SelfSupervisedEncoderTrainer(encoder, this.wrapper.features, { seed: this.config.seed, ...extra, ...(this.config.selfSupervised ?? {}) });
+  }
+
+  /**
+   * The `decoupled` objective's first phase: trains the encoder on episodes of the untrained agent
+   * (decoupled-pretraining.ts), then fits the standardization of the training tasks' embeddings, after
+   * which the embedding the agent sees is (e − mean) / std of a frozen encoder.
+   */
+  private freezeEncoderAfterWarmup(tasks: readonly Task[], encoder: TaskEncoder): void {
+    const d = this.config.decoupled ?? {};
+    const trainer = this.selfSupervisedTrainer(encoder, { contextsPerBatch: d.contextsPerBatch ?? 16 });
+    try {
+      this.standardization = undefined;
+      this.encoderWarmup = trainEncoderBeforeAgent({ wrapper: this.wrapper, agent: this.agent, trainer, tasks, rounds: d.rounds ?? 100, episodesPerRound: this.config.episodesPerUpdate ?? 2, steps: d.steps ?? 300, rng: this.rng });
+    } finally {
+      trainer.dispose();
+    }
+    const seen = tasks.map((t) => this.wrapper.bufferOf(t.id).snapshot()).filter((c) => c.length > 0);
+    this.standardization = fitStandardization(seen.map((c) => encoder.embed(c)));
   }
 
   /**
@@ -254,7 +308,7 @@ export class MetaLearner {
   async save(dir: string): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
     await this.agent.save(path.join(dir, 'agent'));
-    const meta = { config: this.config, trainingTasks: this.trainingTasks, encoder: this.encoder === undefined ? null : encoderToJson(this.encoder) };
+    const meta = { config: this.config, trainingTasks: this.trainingTasks, encoder: this.encoder === undefined ? null : encoderToJson(this.encoder), standardization: this.standardization ?? null };
     const tmp = path.join(dir, 'meta-learner.json.tmp');
     fs.writeFileSync(tmp, JSON.stringify(meta));
     fs.renameSync(tmp, path.join(dir, 'meta-learner.json'));
@@ -264,8 +318,8 @@ export class MetaLearner {
   static async load(dir: string): Promise<MetaLearner> {
     const file = path.join(dir, 'meta-learner.json');
     if (!fs.existsSync(file)) throw new Error(`MetaLearner.load: ${file} does not exist`);
-    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: MetaLearnerConfig; trainingTasks: Task[]; encoder: TaskEncoderJson | null };
-    const learner = new MetaLearner(meta.config, meta.trainingTasks, meta.encoder === null ? undefined : encoderFromJson(meta.encoder));
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: MetaLearnerConfig; trainingTasks: Task[]; encoder: TaskEncoderJson | null; standardization?: EmbeddingStandardization | null };
+    const learner = new MetaLearner(meta.config, meta.trainingTasks, meta.encoder === null ? undefined : encoderFromJson(meta.encoder), meta.standardization ?? undefined);
     const loaded = await PPO.load(path.join(dir, 'agent'), learner.wrapper);
     learner.agent.policy.params.values.set(loaded.policy.params.values);
     learner.agent.policy.params.push();
@@ -274,9 +328,13 @@ export class MetaLearner {
 
   /** The embeddings of the training tasks from the buffers filled during pretraining (empty without an encoder). */
   trainingEmbeddings(): Float32Array[] {
-    const encoder = this.encoder;
-    if (encoder === undefined) return [];
-    return this.trainingTasks.map((t) => encoder.embed(this.wrapper.bufferOf(t.id).snapshot())).filter((e) => e.some((v) => v !== 0));
+    if (this.encoder === undefined) return [];
+    // Through the wrapper's source, so that they are on the scale of the embeddings `adapt` reports (standardized when decoupled).
+    const source = this.wrapper.source;
+    return this.trainingTasks.flatMap((t) => {
+      const context = this.wrapper.bufferOf(t.id).snapshot();
+      return context.length > 0 ? [source.embed(context, t)] : [];
+    });
   }
 
   private evaluateWith(agent: PPO, task: Task, seed: number): number {
@@ -305,7 +363,7 @@ export class MetaLearner {
   }
 
   private source(): EmbeddingSource {
-    if (this.encoder !== undefined) return learnedEmbedding(this.encoder);
+    if (this.encoder !== undefined) return this.config.encoderObjective === 'decoupled' ? standardizedEmbedding(this.encoder, () => this.standardization) : learnedEmbedding(this.encoder);
     if (this.config.conditioning === 'fingerprint') {
       const inner = make(this.config.envId, this.config.envKwargs).unwrapped as unknown as { taskDistribution?: TaskDistribution<Task> };
       if (inner.taskDistribution === undefined) throw new Error(`MetaLearner: ${this.config.envId} has no task distribution to fingerprint`);

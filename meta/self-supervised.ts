@@ -20,6 +20,13 @@ export interface SelfSupervisedOptions {
   readonly batchSize?: number;
   /** Seeds the model's initial weights and the minibatch draws (default 0). */
   readonly seed?: number;
+  /**
+   * When set, a minibatch is drawn as this many distinct contexts and `batchSize / contextsPerBatch`
+   * steps of each, instead of `batchSize` steps at random. Over a log that spans many tasks this keeps
+   * several tasks in every gradient step (so the embedding must tell them apart) while bounding the
+   * encoder's forward pass to a few contexts — a random draw would touch one context per step.
+   */
+  readonly contextsPerBatch?: number;
 }
 
 /**
@@ -46,8 +53,9 @@ export class SelfSupervisedEncoderTrainer {
     readonly features: StepFeatures,
     options: SelfSupervisedOptions = {},
   ) {
-    this.options = { hiddenSizes: [64, 64], learningRate: 1e-3, maxGradNorm: 1, batchSize: 256, seed: 0, ...options };
+    this.options = { hiddenSizes: [64, 64], learningRate: 1e-3, maxGradNorm: 1, batchSize: 256, seed: 0, contextsPerBatch: 0, ...options };
     const o = this.options;
+    if (!Number.isInteger(o.contextsPerBatch) || o.contextsPerBatch < 0 || o.contextsPerBatch > o.batchSize) throw new RangeError(`SelfSupervisedEncoderTrainer: contextsPerBatch must be an integer in [0, batchSize = ${o.batchSize}] (0: draw steps at random), got ${o.contextsPerBatch}`);
     if (!(o.learningRate > 0)) throw new RangeError(`SelfSupervisedEncoderTrainer: learningRate must be > 0, got ${o.learningRate}`);
     if (!(o.maxGradNorm > 0)) throw new RangeError(`SelfSupervisedEncoderTrainer: maxGradNorm must be > 0, got ${o.maxGradNorm}`);
     if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`SelfSupervisedEncoderTrainer: batchSize must be a positive integer, got ${o.batchSize}`);
@@ -72,8 +80,9 @@ export class SelfSupervisedEncoderTrainer {
     const usable = this.usableSteps(log);
     if (usable.length === 0) return NaN;
     let total = 0;
+    const byContext = this.options.contextsPerBatch > 0 ? groupByContext(log, usable) : undefined;
     for (let s = 0; s < steps; s++) {
-      const batch = usable.length <= this.options.batchSize ? usable : this.rng.shuffle([...usable]).slice(0, this.options.batchSize);
+      const batch = byContext !== undefined ? this.contextBatch(byContext) : usable.length <= this.options.batchSize ? usable : this.rng.shuffle([...usable]).slice(0, this.options.batchSize);
       total += this.gradientStep(log, batch);
     }
     this.encoder.params.pull();
@@ -93,6 +102,13 @@ export class SelfSupervisedEncoderTrainer {
     this.modelParams.dispose();
     this.encoderAdam.dispose();
     this.modelAdam.dispose();
+  }
+
+  /** `contextsPerBatch` contexts drawn without replacement, and up to batchSize / contextsPerBatch steps of each. */
+  private contextBatch(byContext: readonly number[][]): number[] {
+    const groups = byContext.length <= this.options.contextsPerBatch ? byContext : this.rng.shuffle([...byContext]).slice(0, this.options.contextsPerBatch);
+    const per = Math.max(1, Math.floor(this.options.batchSize / this.options.contextsPerBatch));
+    return groups.flatMap((g) => (g.length <= per ? g : this.rng.shuffle([...g]).slice(0, per)));
   }
 
   private usableSteps(log: TransitionLog): number[] {
@@ -139,4 +155,16 @@ export class SelfSupervisedEncoderTrainer {
     const [rewardErr, nextErr] = tf.split(err, [1, o], 1);
     return tf.add(tf.mean(rewardErr), tf.mean(nextErr)) as tf.Scalar;
   }
+}
+
+/** The usable steps grouped by the context they were taken under (groups in order of first appearance). */
+function groupByContext(log: TransitionLog, usable: readonly number[]): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const i of usable) {
+    const c = log.steps[i].context;
+    let g = groups.get(c);
+    if (g === undefined) groups.set(c, (g = []));
+    g.push(i);
+  }
+  return [...groups.values()];
 }
