@@ -6,7 +6,7 @@
  * action the policy would take with another held-out task's embedding instead (the next task's, and an
  * all-zero one). A policy that ignores the embedding changes no action.
  *
- * Usage: node dist/benchmarks/adaptation-embedding-swap.js [--quick | --full] [--envs ID,ID] [--tasks N] [--seed S] [--out FILE]
+ * Usage: node dist/benchmarks/adaptation-embedding-swap.js [--quick | --full] [--method flash|tlPlus] [--envs ID,ID] [--tasks N] [--seed S] [--out FILE]
  * Prints one Markdown row per env and writes the figures as JSON to `--out` (if given).
  */
 import * as fs from 'node:fs';
@@ -16,7 +16,8 @@ import '../envs/index.js';
 import type { Env } from '../envs/core/env.js';
 import { make } from '../envs/registry/registry.js';
 import { MetaLearner } from '../meta/procedures.js';
-import { adaptationPreset, pretrainIterationsOf, suiteTasks, type AdaptationSuiteConfig } from './adaptation.js';
+import type { Task } from '../envs/tasks/task.js';
+import { adaptationPreset, flashLearnerSettings, pretrainIterationsOf, suiteTasks, type AdaptationSuiteConfig } from './adaptation.js';
 
 /** What the swap measured on one env. */
 export interface EmbeddingSwapResult {
@@ -42,18 +43,30 @@ function conditioned(observation: Float32Array, embedding: Float32Array): Float3
   return out;
 }
 
-/** Pretrains FLASH's learner on `envId` as the suite does, then measures the swap on `tasks` held-out tasks. */
-export async function embeddingSwap(config: AdaptationSuiteConfig, envId: string, tasks: number, seed: number): Promise<EmbeddingSwapResult> {
+/**
+ * Pretrains `method`'s learner on `envId` as the suite does (FLASH: its learned embedding; TL+: the
+ * fingerprint, a task vector known to separate tasks), then measures the swap on `tasks` held-out tasks.
+ */
+export async function embeddingSwap(config: AdaptationSuiteConfig, envId: string, tasks: number, seed: number, method: 'flash' | 'tlPlus' = 'flash'): Promise<EmbeddingSwapResult> {
   const { train, heldOut } = suiteTasks(config, envId);
-  const chosen = heldOut.slice(0, tasks);
-  if (chosen.length < 2) throw new RangeError(`embedding swap: needs at least 2 held-out tasks, got ${chosen.length}`);
-  const learner = MetaLearner.create({ envId, conditioning: 'embedding', encoder: config.encoder, encoderObjective: config.encoderObjective, selfSupervisedSteps: config.selfSupervisedSteps, seed }, train);
+  const learner = MetaLearner.create(method === 'flash' ? { envId, ...flashLearnerSettings(config), seed } : { envId, conditioning: 'fingerprint', seed }, train);
   await learner.pretrain({ tasks: train, iterations: pretrainIterationsOf(config, envId) });
+  return measureEmbeddingSwap(learner, envId, heldOut.slice(0, tasks), config.warmupEpisodes, seed);
+}
+
+/**
+ * The swap measurement on a pretrained, conditioned learner: each task's vector is the one the learner
+ * holds after `warmup` frozen episodes on it; the replayed episode asks the policy, at every state, for
+ * its action under the task's own vector, the next task's and an all-zero one.
+ */
+export async function measureEmbeddingSwap(learner: MetaLearner, envId: string, chosen: readonly Task[], warmup: number, seed: number): Promise<EmbeddingSwapResult> {
+  if (chosen.length < 2) throw new RangeError(`embedding swap: needs at least 2 held-out tasks, got ${chosen.length}`);
   const embeddings: Float32Array[] = [];
   for (const [i, task] of chosen.entries()) {
-    const { embedding } = await learner.adapt({ task, episodes: 0, warmup: config.warmupEpisodes, seed: 1_000_000 + seed * 1000 + i });
+    const { embedding } = await learner.adapt({ task, episodes: 0, warmup, seed: 1_000_000 + seed * 1000 + i });
     embeddings.push(embedding);
   }
+  if (embeddings[0].length === 0) throw new RangeError('embedding swap: the learner is not conditioned (no task vector to swap)');
   const zero = new Float32Array(embeddings[0].length);
   const meanNorm = embeddings.reduce((a, e) => a + norm(e), 0) / embeddings.length;
   let steps = 0;
@@ -93,18 +106,20 @@ async function main(argv: string[]): Promise<void> {
   const seed = Number(arg('--seed') ?? 0);
   if (!Number.isInteger(tasks) || tasks < 2) throw new RangeError(`--tasks must be an integer ≥ 2, got ${String(arg('--tasks'))}`);
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be an integer ≥ 0, got ${String(arg('--seed'))}`);
+  const method = arg('--method') ?? 'flash';
+  if (method !== 'flash' && method !== 'tlPlus') throw new RangeError(`--method must be "flash" or "tlPlus", got ${method}`);
   const results: EmbeddingSwapResult[] = [];
   console.log('| env | pretraining iterations | states | actions changed by another task\'s embedding | by a zero embedding | ‖e_i − e_j‖ / mean ‖e‖ | mean return |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const envId of envIds) {
-    const r = await embeddingSwap(config, envId, tasks, seed);
+    const r = await embeddingSwap(config, envId, tasks, seed, method);
     results.push(r);
     console.log(`| ${envId} | ${pretrainIterationsOf(config, envId)} | ${r.steps} | ${(100 * r.actionsChangedBySwap).toFixed(1)}% | ${(100 * r.actionsChangedByZero).toFixed(1)}% | ${r.relativeDistance.toFixed(3)} | ${r.meanReturn.toFixed(2)} |`);
   }
   const out = arg('--out');
   if (out !== undefined) {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ preset: config.preset, seed, results }, null, 2));
+    fs.writeFileSync(out, JSON.stringify({ preset: config.preset, method, seed, results }, null, 2));
   }
 }
 

@@ -27,12 +27,22 @@ test('the full preset meets issue 7: 3 seeds, at least 20 held-out apps of Autos
 
 test('full pretrains CongestionControl-v0 for fewer iterations; an explicit --iterations applies to every env', (t) => {
   const full = adaptationConfig({ size: 'full' });
-  t.is(pretrainIterationsOf(full, 'Autoscaling-v0'), 1000);
+  t.is(pretrainIterationsOf(full, 'Autoscaling-v0'), 3000);
   t.is(pretrainIterationsOf(full, 'CongestionControl-v0'), 300);
   const overridden = adaptationConfig({ size: 'full', iterations: 50 });
   t.is(pretrainIterationsOf(overridden, 'Autoscaling-v0'), 50);
   t.is(pretrainIterationsOf(overridden, 'CongestionControl-v0'), 50);
   t.is(pretrainIterationsOf(adaptationConfig({ size: 'quick' }), 'Autoscaling-v0'), 300);
+});
+
+test("FLASH's encoder is trained decoupled in both presets; its encoder phase shrinks with --iterations, never to 0", (t) => {
+  for (const size of ['quick', 'full'] as const) t.is(adaptationPreset(size).encoderObjective, 'decoupled', size);
+  t.deepEqual(adaptationConfig({ size: 'quick' }).decoupled, adaptationPreset('quick').decoupled);
+  // quick: 100 rounds and 150 steps at 300 iterations; at 30 iterations a tenth, at 1 iteration at least 1 of each.
+  t.deepEqual(adaptationConfig({ size: 'quick', iterations: 30 }).decoupled, { rounds: 10, steps: 15, contextsPerBatch: 8 });
+  t.deepEqual(adaptationConfig({ size: 'quick', iterations: 1 }).decoupled, { rounds: 1, steps: 1, contextsPerBatch: 8 });
+  // More iterations than the preset's do not grow it.
+  t.deepEqual(adaptationConfig({ size: 'quick', iterations: 3000 }).decoupled, adaptationPreset('quick').decoupled);
 });
 
 test('the quick preset (npm start, CI) keeps its meaning: Autoscaling-v0, 3 seeds × 20 held-out apps, 300 iterations', (t) => {

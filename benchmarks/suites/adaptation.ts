@@ -1,3 +1,4 @@
+import type { DecoupledSettings } from '../../meta/procedures.js';
 import { ADAPTATION_METHODS, adaptationPreset, adaptationUnits, summarize as summarizeAdaptation, type AdaptationRunResult, type AdaptationSuiteConfig } from '../adaptation.js';
 import { makeRun } from '../runner/run-key.js';
 import type { Json, RunRecord, SuiteDefinition } from '../runner/types.js';
@@ -20,6 +21,8 @@ export function adaptationConfig(options: AdaptationSuiteOptions): AdaptationSui
     // An explicit --iterations applies to every env.
     pretrainIterationsByEnv: options.iterations === undefined ? preset.pretrainIterationsByEnv : undefined,
     reptileIterations: Math.max(1, Math.round(preset.reptileIterations * ratio)),
+    // FLASH's encoder phase shrinks with the pretraining (a CI-sized run need not collect 100 rounds).
+    ...(preset.decoupled === undefined ? {} : { decoupled: scaledDecoupled(preset.decoupled, Math.min(1, ratio)) }),
   };
 }
 
@@ -28,7 +31,7 @@ export function adaptationConfig(options: AdaptationSuiteOptions): AdaptationSui
  * CongestionControl-v0 in `full`), adapt to held-out tasks with FLASH's embedding, MAML (Reptile), TL, TL+
  * and scratch. One run per (env, method, held-out task, seed), executed by the benchmark's own unit. `quick`
  * cuts, against `full`: one env instead of two, 60 catalog tasks (40 train) instead of 250 (200), 300
- * pretraining iterations instead of 1,000 (Reptile 40 instead of 150), 6 adaptation episodes instead of 20;
+ * pretraining iterations instead of 3,000 (Reptile 40 instead of 150), 6 adaptation episodes instead of 20;
  * `full` itself, against FLASH, is described at `adaptationPreset`.
  */
 export function adaptationSuite(options: AdaptationSuiteOptions): SuiteDefinition {
@@ -87,4 +90,10 @@ export function adaptationSummary(config: { readonly [key: string]: Json }, reco
     });
   }
   return summarizeAdaptation(adaptation, results);
+}
+
+/** The decoupled encoder phase with its rounds and steps scaled by `ratio` (at least 1 each). */
+function scaledDecoupled(d: DecoupledSettings, ratio: number): DecoupledSettings {
+  const scale = (v: number | undefined) => (v === undefined ? undefined : Math.max(1, Math.round(v * ratio)));
+  return { ...d, ...(d.rounds === undefined ? {} : { rounds: scale(d.rounds) }), ...(d.steps === undefined ? {} : { steps: scale(d.steps) }) };
 }
