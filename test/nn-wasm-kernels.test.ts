@@ -3,7 +3,7 @@ import { Rng } from '../envs/rng/index.js';
 import { buildMlp } from '../agents/nn/mlp.js';
 import { HostMlp } from '../agents/nn/host-mlp.js';
 import { WasmMlp } from '../agents/nn/wasm-mlp.js';
-import { THREAD_MIN_MACS, WasmGemm, type WasmGemmOptions } from '../agents/nn/wasm-gemm.js';
+import { sharedProduct, THREAD_MIN_MACS, WasmGemm, type WasmGemmOptions } from '../agents/nn/wasm-gemm.js';
 import { gemmHelper } from '../agents/nn/gemm-helper.js';
 import { fusedMaddRounding, relaxedSimdAvailable } from '../agents/nn/wasm-kernels.js';
 import { ParamLayout } from '../agents/nn/param-layout.js';
@@ -53,12 +53,13 @@ function operands(gemm: WasmGemm, M: number, K: number, N: number, seed: number)
   return { a, b, c };
 }
 
-// Shapes: tails of 16 and of 4 columns, N < 4 (scalar), N = 1 (dot products; one row of the kernel when transposed), odd M, and products above the thread threshold.
-const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [9, 13, 1], [70, 301, 1], [65, 97, 90], [130, 170, 100], [33, 301, 63], [257, 64, 150]] as const;
+// Shapes: tails of 16 and of 4 columns, N < 4 (scalar), N = 1 (dot products; one row of the kernel when transposed), odd M, products above the thread threshold, and a short wide one shared for its outputs.
+const shapes = [[5, 9, 32], [4, 3, 37], [3, 17, 5], [7, 11, 2], [9, 13, 1], [70, 301, 1], [65, 97, 90], [130, 170, 100], [33, 301, 63], [257, 64, 150], [257, 3, 300]] as const;
 
 test('the thread threshold splits the larger test shapes', (t) => {
-  t.true(shapes.some(([M, K, N]) => M * K * (N & ~3) >= THREAD_MIN_MACS && M >= 4), 'some shape is split');
-  t.true(shapes.some(([M, K, N]) => M * K * N < THREAD_MIN_MACS), 'some shape is not');
+  t.true(shapes.some(([M, K, N]) => sharedProduct(M, K, N & ~3) && M * K * N >= THREAD_MIN_MACS), 'some shape is shared for its multiply-adds');
+  t.true(shapes.some(([M, K, N]) => sharedProduct(M, K, N & ~3) && M * K * N < THREAD_MIN_MACS), 'some shape is shared for its outputs');
+  t.true(shapes.some(([M, K, N]) => !sharedProduct(M, K, N & ~3)), 'some shape is not');
 });
 
 for (const options of variants) {

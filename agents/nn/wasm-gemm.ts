@@ -1,8 +1,19 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
 import { KERNEL_NAMES, kernelMemory, kernelModule, relaxedSimdAvailable, runRowBlock, SHARED_MAX_PAGES, wasm, type KernelFn, type WasmMemory } from './wasm-kernels.js';
 
-/** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are split between two threads (a hand-over costs ≈ 10–30 µs); PPO's 64-unit layers stay on one. */
+/** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are shared between two threads (a hand-over costs a few µs); PPO's 64-unit layers stay on one. */
 export const THREAD_MIN_MACS = 1 << 21;
+/**
+ * So are products with at least this many outputs, however short the reduced dimension: a [400, 300] net's
+ * first layer (K = 3 or 4) and its head's input gradient (K = 1) at batch 256 are bound by writing C, not by
+ * multiply-adds, and each is as slow as a long product of their size.
+ */
+export const THREAD_MIN_OUTPUTS = 1 << 16;
+
+/** Whether an M × N (N rounded down to a multiple of 4) product with reduced dimension K is shared with the helper thread. */
+export function sharedProduct(M: number, K: number, n4: number): boolean {
+  return M >= 4 && (M * K * n4 >= THREAD_MIN_MACS || M * n4 >= THREAD_MIN_OUTPUTS);
+}
 
 /** Chunks per product shared between the two threads: small enough that neither waits long for the other's last one, large enough to keep B's strips in L1 across many rows. */
 const CHUNKS = 8;
@@ -32,7 +43,7 @@ export interface WasmGemmOptions {
  * since V8 does not vectorise loops. `C[M×N] += A·B` or `Aᵀ·B` (row-major); 16-column strips of B are
  * kept in L1 across the rows of A with a 2 × 16 tile of C in registers, the columns up to the last
  * multiple of 4 beyond them on a 2 × 4 tile, and the last N mod 4 columns as scalar loops. With the
- * helper thread, products above {@link THREAD_MIN_MACS} are shared by chunks of rows of C (never along the
+ * helper thread, products past {@link sharedProduct}'s thresholds are shared by chunks of rows of C (never along the
  * reduced dimension), so the bits are the same with one thread or two. Also the ReLU passes around the products.
  * Matrices live in the module's own memory; callers address them by float offsets and write them
  * through {@link WasmGemm.f32}.
@@ -191,7 +202,7 @@ export class WasmGemm {
       const init = (from ?? c) * 4;
       const initRow = from === undefined ? rowBytes : 0;
       const helper = this.helper;
-      if (helper !== undefined && M >= 4 && M * K * n4 >= THREAD_MIN_MACS) {
+      if (helper !== undefined && sharedProduct(M, K, n4)) {
         const args = this.args;
         args[0] = a * 4;
         args[1] = b * 4;
