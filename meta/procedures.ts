@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { selectBackend } from '../agents/backend.js';
 import { PPO, type PPOOptions } from '../agents/ppo.js';
 import type { Env } from '../envs/core/env.js';
 import { make, spec } from '../envs/registry/registry.js';
@@ -141,6 +142,10 @@ export class MetaLearner {
     const per = this.config.episodesPerUpdate ?? 2;
     const objective = this.config.encoderObjective ?? 'endToEnd';
     if (objective === 'decoupled' && this.encoder !== undefined) {
+      // The encoder trains before the agent's first learn() would pick the tfjs backend; pick it now, or
+      // the encoder's result would depend on whether this process had already trained an agent (cpu and
+      // wasm kernels round differently).
+      await selectBackend(this.agent.backendRequest);
       this.freezeEncoderAfterWarmup(options.tasks, this.encoder);
       // From here the embedding is a fixed function of the task's episodes: PPO alone trains.
       this.wrapper.logging = false;
