@@ -19,9 +19,10 @@ export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp 
 
 /**
  * An MLP trained in float32 (like torch and tfjs) with its matrix products on the WebAssembly SIMD kernel
- * of {@link WasmGemm}: forward `Y = X·W` (+ bias, activation), weight gradient `dW = Xᵀ·dY` (X read in place
- * as a transposed operand) and input gradient `dX = dY·Wᵀ` (Wᵀ copied in JavaScript, a small fraction of the
- * product's work); output columns beyond the last multiple of 4 (all of a 1- or 2-unit head) run as scalar
+ * of {@link WasmGemm}: forward `Y = 1·b + X·W` (the kernels start every row from the bias), then the
+ * activation; weight gradient `dW = Xᵀ·dY` (X read in place as a transposed operand) and input gradient
+ * `dX = dY·Wᵀ` (Wᵀ written by the SIMD transpose, a small fraction of the product's work), both started from a
+ * row of zeros rather than a filled C; output columns beyond the last multiple of 4 (all of a 1- or 2-unit head) run as scalar
  * loops inside `WasmGemm.gemm`. ReLU and its backward mask run as SIMD passes (branch-free: the JavaScript
  * `x > 0 ? x : 0` mispredicted on about half the units).
  * Parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
