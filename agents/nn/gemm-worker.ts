@@ -2,8 +2,9 @@
  * The helper thread of `GemmHelper`: runs one kernel call at a time on an instance of the kernel module
  * over a memory it shares with the main thread. It polls, then sleeps in `Atomics.wait`, on the control word;
  * the main thread writes a product's arguments, sets the word and wakes it; it takes chunks of rows of C
- * alongside the main thread until none is left, sets the word to DONE and wakes the main thread if it sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads
- * synchronously when told to, since a thread blocked in `Atomics.wait` never runs its event loop.
+ * alongside the main thread until none is left, sets the word to DONE and wakes the main thread if it
+ * sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads synchronously when told
+ * to, since a thread blocked in `Atomics.wait` never runs its event loop.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { KERNEL_NAMES, runChunks, wasm, type KernelFn, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
@@ -18,6 +19,8 @@ interface Registration {
 const { control: controlBuffer, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
 const control = new Int32Array(controlBuffer);
 const instances = new Map<number, KernelFn[]>();
+/** The current product's twelve `runRowBlock` arguments, read from the control words (reused: one product after another). */
+const args = new Array<number>(12).fill(0);
 
 function register(): void {
   let received = receiveMessageOnPort(port);
@@ -36,8 +39,7 @@ function register(): void {
 function runJob(): void {
   const kernels = instances.get(control[CONTROL.instance]);
   if (kernels === undefined) throw new Error(`gemm helper: unknown instance ${control[CONTROL.instance]}`);
-  const a = CONTROL.args;
-  const args = Array.from({ length: 12 }, (_, i) => control[a + i]);
+  for (let i = 0; i < args.length; i++) args[i] = control[CONTROL.args + i];
   runChunks(kernels, control, args);
 }
 

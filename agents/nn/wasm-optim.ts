@@ -65,7 +65,7 @@ export function optimKernels(bytes: number): OptimKernels | undefined {
   return { memory, adam: instance.exports.adam as AdamFn, polyak: instance.exports.polyak as PolyakFn };
 }
 
-// θ' ← (1 − τ)·θ' + τ·θ, the same recurrence as the fallback loop of `polyakUpdate`.
+/** {@link polyakUpdate}'s scratch instance: undefined until first used, null where the module does not compile. */
 let polyakScratch: OptimKernels | null | undefined;
 
 /**
@@ -79,7 +79,7 @@ export function polyakUpdate(target: Float32Array, online: Float32Array, tau: nu
   const pairs = n >> 1;
   const kernels = polyakKernels(n);
   if (kernels === undefined) {
-    for (let k = 0; k < n; k++) target[k] = keep * target[k] + tau * online[k];
+    polyakLoop(target, online, keep, tau, 0);
     return;
   }
   const f = new Float32Array(kernels.memory.buffer, 0, 2 * n);
@@ -87,7 +87,12 @@ export function polyakUpdate(target: Float32Array, online: Float32Array, tau: nu
   f.set(online, n);
   kernels.polyak(0, 4 * n, pairs, keep, tau);
   target.set(f.subarray(0, 2 * pairs));
-  for (let k = 2 * pairs; k < n; k++) target[k] = keep * target[k] + tau * online[k];
+  polyakLoop(target, online, keep, tau, 2 * pairs);
+}
+
+/** The Polyak average of elements `[from, n)` as a loop (all of them without the SIMD pass; the odd last one with it). */
+function polyakLoop(target: Float32Array, online: Float32Array, keep: number, tau: number, from: number): void {
+  for (let k = from; k < target.length; k++) target[k] = keep * target[k] + tau * online[k];
 }
 
 /** The shared scratch instance for {@link polyakUpdate}, regrown (replaced) when a larger network needs it. */
