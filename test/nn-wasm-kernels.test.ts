@@ -2,10 +2,10 @@ import test from 'ava';
 import { Rng } from '../envs/rng/index.js';
 import { buildMlp } from '../agents/nn/mlp.js';
 import { HostMlp } from '../agents/nn/host-mlp.js';
-import { WasmMlp } from '../agents/nn/wasm-mlp.js';
+import { skipZerosByDefault, WasmMlp } from '../agents/nn/wasm-mlp.js';
 import { sharedProduct, THREAD_MIN_MACS, WasmGemm, type WasmGemmOptions } from '../agents/nn/wasm-gemm.js';
 import { gemmHelper } from '../agents/nn/gemm-helper.js';
-import { fusedMaddRounding, relaxedSimdAvailable } from '../agents/nn/wasm-kernels.js';
+import { fusedMaddRounding, relaxedSimdAvailable, SPARSE_K_BLOCK } from '../agents/nn/wasm-kernels.js';
 import { ParamLayout } from '../agents/nn/param-layout.js';
 import { ParameterVector } from '../agents/nn/parameters.js';
 
@@ -129,6 +129,51 @@ for (const options of variants) {
   });
 }
 
+/** Sets about `zeroShare` of the M×K (or K×M) A operand at `a` to zeros, some of them −0, and one row of A (as the product reads it) all zeros. */
+function reluLike(gemm: WasmGemm, a: number, M: number, K: number, transA: boolean, zeroShare: number, seed: number): void {
+  const f = gemm.f32;
+  const rng = new Rng(seed);
+  for (let i = 0; i < M * K; i++) if (rng.uniform() < zeroShare) f[a + i] = rng.uniform() < 0.1 ? -0 : 0;
+  for (let k = 0; k < K; k++) f[transA ? a + k * M : a + k] = 0;
+}
+
+// Shapes for the sparse kernels: every strip width (24, 16, 12, 8, 4 columns) and the scalar tail, N = 1, K across several blocks (not a multiple of one), K < 4.
+const sparseShapes = [[9, 13, 44], [6, 2 * SPARSE_K_BLOCK + 37, 37], [70, 301, 1], [65, 97, 90], [257, 300, 300], [33, 3, 300], [5, 301, 2]] as const;
+
+for (const options of variants) {
+  test(`WasmGemm (${label(options)}): skipping A's zeros (sparse kernels, K in blocks) gives the dense product's bits, with and without \`from\`, A or Aᵀ`, (t) => {
+    const gemm = gemmFor(options);
+    for (const [M, K, N] of sparseShapes) {
+      for (const transA of [false, true]) {
+        for (const zeroShare of [0.5, 0.95, 0]) {
+          const { a, b, c } = operands(gemm, M, K, N, 3 * M + K + N);
+          reluLike(gemm, a, M, K, transA, zeroShare, M + N);
+          const r = c + M * N;
+          const scratch = r + N;
+          gemm.reserve(scratch + WasmGemm.sparseScratchFloats(M, K));
+          const f = gemm.f32;
+          for (let j = 0; j < N; j++) f[r + j] = j / N - 0.5;
+          const start = f.slice(c, c + M * N);
+          const product = (from: number | undefined, sparse: number | undefined) => {
+            f.set(start, c);
+            if (transA) gemm.gemmTransA(a, b, c, M, K, N, from, sparse);
+            else gemm.gemm(a, b, c, M, K, N, from, sparse);
+            return f.slice(c, c + M * N);
+          };
+          for (const from of [undefined, r]) {
+            const dense = product(from, undefined);
+            f.fill(NaN, scratch, scratch + WasmGemm.sparseScratchFloats(M, K));
+            const sparse = product(from, scratch);
+            let mismatches = 0;
+            for (let k = 0; k < dense.length; k++) mismatches += Object.is(dense[k], sparse[k]) ? 0 : 1;
+            t.is(mismatches, 0, `${transA ? 'Aᵀ' : 'A'} ${M}×${K}·${K}×${N}, ${zeroShare * 100}% zeros, ${from === undefined ? 'C +=' : 'from r'}`);
+          }
+        }
+      }
+    }
+  });
+}
+
 for (const fma of fmaChoices) {
   test(`WasmGemm (${fma ? 'fused' : 'mul+add'}): two threads give the same bits as one, and repeated runs the same bits (a [400, 300] layer at batch 256, both product kinds)`, (t) => {
     const results = [...threadChoices, ...threadChoices].map((threads) => {
@@ -204,7 +249,7 @@ test('WasmGemm.transpose writes Aᵀ exactly: SIMD 4 × 4 tiles (sizes multiples
   }
 });
 
-test('WasmMlp with two threads computes the same bits as with one, and what HostMlp computes (a net above the thread threshold)', (t) => {
+test('WasmMlp with two threads computes the same bits as with one, and as with dense products (no zeros skipped), and what HostMlp computes (a ReLU net above the thread threshold)', (t) => {
   const rng = new Rng(5);
   const layout = new ParamLayout();
   const init = new Map<string, Float32Array>();
@@ -224,7 +269,9 @@ test('WasmMlp with two threads computes the same bits as with one, and what Host
   for (const fma of fmaChoices) {
     const one = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: false })));
     const two = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: threadChoices.includes(true) })));
+    const dense = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: false }), { skipZeros: false }));
     for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, two[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between one and two threads`);
+    for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, dense[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between skipping zeros and dense products`);
     const host = run(new HostMlp(mlp, layout));
     for (let i = 0; i < 3; i++) {
       let worst = 0;
@@ -248,5 +295,17 @@ test('bad settings are errors that say what is allowed', (t) => {
   } finally {
     if (saved === undefined) delete process.env.FLASH_GYM_WASM_FMA;
     else process.env.FLASH_GYM_WASM_FMA = saved;
+  }
+  const savedSkip = process.env.FLASH_GYM_SKIP_ZEROS;
+  try {
+    process.env.FLASH_GYM_SKIP_ZEROS = 'no';
+    t.throws(() => skipZerosByDefault(), { message: /FLASH_GYM_SKIP_ZEROS must be 0 or 1, got "no"/ });
+    process.env.FLASH_GYM_SKIP_ZEROS = '0';
+    t.false(skipZerosByDefault());
+    delete process.env.FLASH_GYM_SKIP_ZEROS;
+    t.true(skipZerosByDefault());
+  } finally {
+    if (savedSkip === undefined) delete process.env.FLASH_GYM_SKIP_ZEROS;
+    else process.env.FLASH_GYM_SKIP_ZEROS = savedSkip;
   }
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CONTROL, STATE } from './gemm-protocol.js';
-import { runChunks, type KernelFn, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { ROW_BLOCK_ARGS, runChunks, type KernelSet, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 
 /**
  * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
@@ -46,10 +46,10 @@ export class GemmHelper {
    * chunk — or, if the helper has not claimed the job by then (a busy machine did not schedule it), withdraws
    * it, every chunk being done. `args` are `runRowBlock`'s for the whole product, on memory `id`.
    */
-  run(id: number, kernels: readonly KernelFn[], args: readonly number[], chunkRows: number): void {
+  run(id: number, kernels: KernelSet, args: readonly number[], chunkRows: number): void {
     const c = this.control;
     c[CONTROL.instance] = id;
-    for (let i = 0; i < 12; i++) c[CONTROL.args + i] = args[i];
+    for (let i = 0; i < ROW_BLOCK_ARGS; i++) c[CONTROL.args + i] = args[i];
     c[CONTROL.chunkRows] = chunkRows;
     c[CONTROL.chunks] = Math.ceil(args[3] / chunkRows);
     Atomics.store(c, CONTROL.nextChunk, 0);

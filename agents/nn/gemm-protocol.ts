@@ -8,14 +8,14 @@ export const CONTROL = {
   helperAsleep: 2,
   /** 1 while the main thread sleeps waiting for the helper, else 0. */
   mainAsleep: 3,
-  /** The twelve arguments of `runRowBlock` (after the kernels) for the whole product start here. */
+  /** The thirteen arguments of `runRowBlock` (after the kernels) for the whole product start here. */
   args: 4,
   /** Rows per chunk (even, so that pairs of rows stay on the 2-row kernels). */
-  chunkRows: 16,
+  chunkRows: 17,
   /** Number of chunks of the product. */
-  chunks: 17,
+  chunks: 18,
   /** The next chunk to take: each thread takes one with `Atomics.add` until they run out. */
-  nextChunk: 18,
+  nextChunk: 19,
   /** Number of words. */
   size: 20,
 } as const;

@@ -7,7 +7,7 @@
  * to, since a thread blocked in `Atomics.wait` never runs its event loop.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { KERNEL_NAMES, runChunks, wasm, type KernelFn, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { kernelSet, ROW_BLOCK_ARGS, runChunks, wasm, type KernelSet, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 import { CONTROL, STATE } from './gemm-protocol.js';
 
 interface Registration {
@@ -18,9 +18,9 @@ interface Registration {
 
 const { control: controlBuffer, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
 const control = new Int32Array(controlBuffer);
-const instances = new Map<number, KernelFn[]>();
-/** The current product's twelve `runRowBlock` arguments, read from the control words (reused: one product after another). */
-const args = new Array<number>(12).fill(0);
+const instances = new Map<number, KernelSet>();
+/** The current product's `runRowBlock` arguments, read from the control words (reused: one product after another). */
+const args = new Array<number>(ROW_BLOCK_ARGS).fill(0);
 
 function register(): void {
   let received = receiveMessageOnPort(port);
@@ -32,7 +32,7 @@ function register(): void {
   if (received === undefined) throw new Error('gemm helper: no registration message arrived');
   const { id, module, memory } = received.message as Registration;
   const instance: WasmInstance = new wasm.Instance(module, { env: { mem: memory } });
-  instances.set(id, KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn));
+  instances.set(id, kernelSet(instance));
 }
 
 /** Takes chunks of the current product (see `runChunks`) until none is left. */

@@ -43,6 +43,7 @@ export function name(text: string): number[] {
 }
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 export const get = (i: number) => [0x20, ...uleb(i)];
 export const set = (i: number) => [0x21, ...uleb(i)];
@@ -51,6 +52,13 @@ export const i32Add = [0x6a];
 export const i32Mul = [0x6c];
 export const i32GeS = [0x4e];
 export const i32GtS = [0x4a];
+export const i32Sub = [0x6b];
+export const i32Shl = [0x74];
+/** Scalar loads and stores (natural alignment) at a constant byte offset from the address on the stack. */
+export const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
+export const i32Store = (offset: number) => [0x36, 2, ...uleb(offset)];
+export const f32Load = (offset: number) => [0x2a, 2, ...uleb(offset)];
+export const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
 export const simd = (op: number) => [0xfd, ...uleb(op)];
 export const v128Load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
 export const v128Store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];

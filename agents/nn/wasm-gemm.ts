@@ -1,5 +1,5 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
-import { KERNEL_NAMES, kernelMemory, kernelModule, relaxedSimdAvailable, runRowBlock, SHARED_MAX_PAGES, wasm, type KernelFn, type WasmMemory } from './wasm-kernels.js';
+import { kernelMemory, kernelModule, kernelSet, relaxedSimdAvailable, ROW_BLOCK_ARGS, runRowBlock, SHARED_MAX_PAGES, sparseKBlock, sparseListRowBytes, wasm, type KernelSet, type WasmMemory } from './wasm-kernels.js';
 
 /** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are shared between two threads (a hand-over costs a few µs); PPO's 64-unit layers stay on one. */
 export const THREAD_MIN_MACS = 1 << 21;
@@ -16,6 +16,8 @@ export function sharedProduct(M: number, K: number, n4: number): boolean {
 }
 
 /** Chunks per product shared between the two threads: small enough that neither waits long for the other's last one, large enough to keep B's strips in L1 across many rows. */
+
+
 const CHUNKS = 8;
 
 /** Rows per chunk of an M-row product: an even number (pairs of rows stay on the 2-row kernels), about M / {@link CHUNKS}. */
@@ -53,14 +55,14 @@ export class WasmGemm {
   readonly fma: boolean;
   private readonly memory: WasmMemory;
   private view: Float32Array;
-  private readonly kernels: KernelFn[];
+  private readonly kernels: KernelSet;
   private readonly reluFn: (ptr: number, vectors: number) => void;
   private readonly reluGradFn: (dx: number, h: number, vectors: number) => void;
   private readonly gemvFn: (a: number, b: number, c: number, M: number, K: number, aRow: number) => void;
   private readonly transposeFn: (src: number, dst: number, rows: number, cols: number) => void;
   private readonly helper: GemmHelper | undefined;
   private readonly helperId: number;
-  private readonly args: number[] = new Array<number>(12).fill(0);
+  private readonly args: number[] = new Array<number>(ROW_BLOCK_ARGS).fill(0);
 
   private constructor(fma: boolean, helper: GemmHelper | undefined) {
     const shared = helper !== undefined;
@@ -69,7 +71,7 @@ export class WasmGemm {
     this.fma = fma;
     this.memory = kernelMemory(shared);
     const instance = new wasm.Instance(module, { env: { mem: this.memory } });
-    this.kernels = KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn);
+    this.kernels = kernelSet(instance);
     this.reluFn = instance.exports.relu as WasmGemm['reluFn'];
     this.reluGradFn = instance.exports.reluGrad as WasmGemm['reluGradFn'];
     this.gemvFn = instance.exports.gemv as WasmGemm['gemvFn'];
@@ -123,15 +125,23 @@ export class WasmGemm {
   /**
    * `C += A · B` with A at float offset `a` (`[M×K]`), B at `b` (`[K×N]`), C at `c` (`[M×N]`); with `from`,
    * `C = 1·r + A · B` instead, every row of C starting from the row vector `r` of N floats at `from` (a bias,
-   * or zeros), so C need not be filled first.
+   * or zeros), so C need not be filled first. With `sparse`, the float offset of
+   * {@link WasmGemm.sparseScratchFloats}`(M, K)` floats of scratch, A's nonzero entries are listed there and its
+   * zeros skipped: worth it when about half of A is zero (a ReLU layer's output, or a gradient masked by one),
+   * with the same bits as the dense product (a skipped term `0·b` adds nothing, for finite b).
    */
-  gemm(a: number, b: number, c: number, M: number, K: number, N: number, from?: number): void {
-    this.product(a, b, c, M, K, N, K, 1, from);
+  gemm(a: number, b: number, c: number, M: number, K: number, N: number, from?: number, sparse?: number): void {
+    this.product(a, b, c, M, K, N, K, 1, from, sparse);
   }
 
-  /** `C += Aᵀ · B` (or `C = 1·r + Aᵀ · B` with `from`, as in {@link gemm}) with A at float offset `a` stored `[K×M]`, B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
-  gemmTransA(a: number, b: number, c: number, M: number, K: number, N: number, from?: number): void {
-    this.product(a, b, c, M, K, N, 1, M, from);
+  /** `C += Aᵀ · B` (or `C = 1·r + Aᵀ · B` with `from`, and skipping A's zeros with `sparse`, as in {@link gemm}) with A at float offset `a` stored `[K×M]`, B at `b` (`[K×N]`), C at `c` (`[M×N]`). */
+  gemmTransA(a: number, b: number, c: number, M: number, K: number, N: number, from?: number, sparse?: number): void {
+    this.product(a, b, c, M, K, N, 1, M, from, sparse);
+  }
+
+  /** Floats of scratch an M-row product with reduced dimension K needs to skip A's zeros (the `sparse` of {@link gemm}). */
+  static sparseScratchFloats(M: number, K: number): number {
+    return (M * sparseListRowBytes(sparseKBlock(K))) / 4;
   }
 
   /**
@@ -187,8 +197,8 @@ export class WasmGemm {
     }
   }
 
-  /** `C += A·B` (or `C = 1·r + A·B` with the row r at `from`) with A(m, k) at float `a + m·aRow + k·aCol`. */
-  private product(a: number, b: number, c: number, M: number, K: number, N: number, aRow: number, aCol: number, from?: number): void {
+  /** `C += A·B` (or `C = 1·r + A·B` with the row r at `from`; A's zeros skipped with scratch at `sparse`) with A(m, k) at float `a + m·aRow + k·aCol`. */
+  private product(a: number, b: number, c: number, M: number, K: number, N: number, aRow: number, aCol: number, from?: number, sparse?: number): void {
     if (N === 1) {
       if (from !== undefined) this.view.fill(this.view[from], c, c + M);
       this.singleColumn(a, b, c, M, K, aRow, aCol);
@@ -201,6 +211,7 @@ export class WasmGemm {
       // The kernels' first values: C's own rows, or the row at `from` for every row (stride 0).
       const init = (from ?? c) * 4;
       const initRow = from === undefined ? rowBytes : 0;
+      const lists = sparse === undefined ? -1 : sparse * 4;
       const helper = this.helper;
       if (helper !== undefined && sharedProduct(M, K, n4)) {
         const args = this.args;
@@ -216,9 +227,10 @@ export class WasmGemm {
         args[9] = aCol * 4;
         args[10] = init;
         args[11] = initRow;
+        args[12] = lists;
         helper.run(this.helperId, this.kernels, args, chunkRowsFor(M));
       } else {
-        runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4, init, initRow);
+        runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4, init, initRow, lists);
       }
     }
     if (n4 === N) return;

@@ -18,6 +18,16 @@ export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp 
 }
 
 /**
+ * Whether a ReLU {@link WasmMlp} skips its operands' zeros by default: yes, unless the environment variable
+ * `FLASH_GYM_SKIP_ZEROS=0` (for comparing with the dense products: the results are the same bits).
+ */
+export function skipZerosByDefault(): boolean {
+  const setting = process.env.FLASH_GYM_SKIP_ZEROS;
+  if (setting !== undefined && setting !== '' && setting !== '0' && setting !== '1') throw new Error(`FLASH_GYM_SKIP_ZEROS must be 0 or 1, got "${setting}"`);
+  return setting !== '0';
+}
+
+/**
  * An MLP trained in float32 (like torch and tfjs) with its matrix products on the WebAssembly SIMD kernel
  * of {@link WasmGemm}: forward `Y = 1·b + X·W` (the kernels start every row from the bias), then the
  * activation; weight gradient `dW = Xᵀ·dY` (X read in place as a transposed operand) and input gradient
@@ -26,6 +36,12 @@ export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp 
  * loops inside `WasmGemm.gemm`. ReLU and its backward mask run as SIMD passes (branch-free: the JavaScript
  * `x > 0 ? x : 0` mispredicted on about half the units).
  * Parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
+ *
+ * In a ReLU net, about half of every hidden layer's output is zero, and so is the gradient masked by it (in a
+ * trained DDPG actor, up to 95% of the second layer's). The products whose A operand is one of those — the
+ * forward pass of every layer after the first, the weight gradient dW = Xᵀ·dY of those layers, and the input
+ * gradient dX = dY·Wᵀ of every hidden layer — skip A's zeros on `WasmGemm`'s sparse kernels (`skipZeros`, on by
+ * default), with the same bits as the dense products.
  */
 export class WasmMlp implements TrainableMlp {
   private readonly kernelOffsets: number[];
@@ -42,13 +58,19 @@ export class WasmMlp implements TrainableMlp {
   private gOff = 0;
   /** A row of zeros as wide as the widest layer: where dW and dX products start from. */
   private zeroOff = 0;
+  /** Whether the products with a ReLU operand skip its zeros (never in a tanh net). */
+  private readonly skipZeros: boolean;
+  /** Scratch for the products that skip a ReLU operand's zeros. */
+  private sparseOff = 0;
   private out = new Float64Array(0);
 
   constructor(
     readonly mlp: Mlp,
     layout: ParamLayout,
     private readonly gemm: WasmGemm,
+    options: { readonly skipZeros?: boolean } = {},
   ) {
+    this.skipZeros = mlp.activation === 'relu' && (options.skipZeros ?? skipZerosByDefault());
     this.kernelOffsets = mlp.layers.map((l) => layout.entry(l.kernel).offset);
     this.biasOffsets = mlp.layers.map((l) => layout.entry(l.bias).offset);
     this.thetaSize = layout.size;
@@ -69,7 +91,7 @@ export class WasmMlp implements TrainableMlp {
       const y = this.yOffs[l];
       const w = this.kernelOffsets[l];
       const bias = this.biasOffsets[l];
-      this.gemm.gemm(x, w, y, batch, fanIn, fanOut, bias);
+      this.gemm.gemm(x, w, y, batch, fanIn, fanOut, bias, this.sparseFor(l > 0));
       if (l + 1 < layers.length) {
         const n = batch * fanOut;
         if (relu) this.gemm.relu(y, n);
@@ -101,7 +123,7 @@ export class WasmMlp implements TrainableMlp {
         addColumnSums(f, d, B, fanOut, grads, this.biasOffsets[l]);
         // dW = Xᵀ · dY, reading X in place as the transposed operand.
         const g = this.gOff;
-        gemm.gemmTransA(x, d, g, fanIn, B, fanOut, this.zeroOff);
+        gemm.gemmTransA(x, d, g, fanIn, B, fanOut, this.zeroOff, this.sparseFor(l > 0));
         const n = fanIn * fanOut;
         for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
       }
@@ -110,7 +132,7 @@ export class WasmMlp implements TrainableMlp {
       const dx = l === 0 ? this.dInOff : this.dOffs[l - 1];
       const t = this.tOff;
       gemm.transpose(w, t, fanIn, fanOut);
-      gemm.gemm(d, t, dx, B, fanOut, fanIn, this.zeroOff);
+      gemm.gemm(d, t, dx, B, fanOut, fanIn, this.zeroOff, this.sparseFor(l < L - 1));
       if (l === 0) {
         const n = B * fanIn;
         for (let k = 0; k < n; k++) (dInput as Float64Array)[k] = f[dx + k];
@@ -121,6 +143,11 @@ export class WasmMlp implements TrainableMlp {
       if (relu) gemm.reluGrad(dx, h, n);
       else for (let k = 0; k < n; k++) f[dx + k] *= 1 - f[h + k] * f[h + k];
     }
+  }
+
+  /** The sparse products' scratch when the product's A operand is a ReLU output (or a gradient masked by one) and zeros are skipped, else undefined (dense). */
+  private sparseFor(reluOperand: boolean): number | undefined {
+    return reluOperand && this.skipZeros ? this.sparseOff : undefined;
   }
 
   private ensure(batch: number): void {
@@ -142,6 +169,10 @@ export class WasmMlp implements TrainableMlp {
     this.gOff = take(Math.max(...layers.map((l) => l.fanIn * l.fanOut)));
     const widest = Math.max(...layers.map((l) => Math.max(l.fanIn, l.fanOut)));
     this.zeroOff = take(widest);
+    if (this.skipZeros) {
+      // A's rows and reduced dimension: a layer's input at forward (batch × fanIn), read transposed for dW (fanIn × batch), dY for dX (batch × fanOut).
+      this.sparseOff = take(Math.max(...layers.map((l) => Math.max(WasmGemm.sparseScratchFloats(batch, l.fanIn), WasmGemm.sparseScratchFloats(l.fanIn, batch), WasmGemm.sparseScratchFloats(batch, l.fanOut)))));
+    }
     this.gemm.reserve(off);
     this.gemm.f32.fill(0, this.zeroOff, this.zeroOff + widest);
     this.out = new Float64Array(batch * this.mlp.outputSize);
