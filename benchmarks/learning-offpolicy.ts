@@ -93,20 +93,47 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** Milliseconds per gradient step at batch 256 on a buffer past learning starts (mean of 100 steps after 50 warm-up steps). */
-async function gradStep(flags: Flags): Promise<string[]> {
+/** An agent past learning starts (a 1,000-step buffer), and its gradient-step function; `skipZeros` false: dense products. */
+async function gradStepAgent(flags: Flags, skipZeros: boolean): Promise<{ agent: DDPG; step: (n: number) => void }> {
   const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000, gradientSteps: 0 });
-  await agent.learn({ totalTimesteps: 1001 });
+  // The typed-array engine reads the setting when `learn` builds it.
+  const saved = process.env.FLASH_GYM_SKIP_ZEROS;
+  process.env.FLASH_GYM_SKIP_ZEROS = skipZeros ? '1' : '0';
+  try {
+    await agent.learn({ totalTimesteps: 1001 });
+  } finally {
+    if (saved === undefined) delete process.env.FLASH_GYM_SKIP_ZEROS;
+    else process.env.FLASH_GYM_SKIP_ZEROS = saved;
+  }
   const step = (agent as unknown as { trainSteps(n: number): void }).trainSteps.bind(agent);
   // Warm up past WebAssembly's and V8's tier-up (the first few dozen steps run baseline code).
   step(50);
-  const n = 100;
-  const w0 = performance.now();
-  const c0 = cpuSeconds();
-  step(n);
-  const wall = (performance.now() - w0) / n;
-  const cpu = ((cpuSeconds() - c0) * 1000) / n;
-  return [`| one ${flags.algo.toUpperCase()} gradient step, batch 256, [${flags.net}] (${agent.engine}; ${kernelSetup()}) | ${wall.toFixed(1)} ms wall, ${cpu.toFixed(1)} ms CPU | SB3 ≈ 14.5 ms |`];
+  return { agent, step };
+}
+
+/**
+ * Milliseconds per gradient step at batch 256 on a buffer past learning starts (100 steps after 50 warm-up
+ * steps), skipping the ReLU operands' zeros (the default) and, side by side, with dense products: the two agents
+ * compute the same bits and take turns, 20 steps at a time.
+ */
+async function gradStep(flags: Flags): Promise<string[]> {
+  const runs = [await gradStepAgent(flags, true), await gradStepAgent(flags, false)];
+  const wall = [0, 0];
+  const cpu = [0, 0];
+  for (let block = 0; block < 5; block++) {
+    runs.forEach(({ step }, i) => {
+      const w0 = performance.now();
+      const c0 = cpuSeconds();
+      step(20);
+      wall[i] += (performance.now() - w0) / 100;
+      cpu[i] += ((cpuSeconds() - c0) * 1000) / 100;
+    });
+  }
+  const name = `one ${flags.algo.toUpperCase()} gradient step, batch 256, [${flags.net}] (${runs[0].agent.engine}; ${kernelSetup()})`;
+  return [
+    `| ${name} | ${wall[0].toFixed(1)} ms wall, ${cpu[0].toFixed(1)} ms CPU | SB3 ≈ 14.5 ms |`,
+    `| the same with dense products (\`FLASH_GYM_SKIP_ZEROS=0\`), in turns with it | ${wall[1].toFixed(1)} ms wall, ${cpu[1].toFixed(1)} ms CPU (skipping zeros: ${(wall[1] / wall[0]).toFixed(2)}× faster) | — |`,
+  ];
 }
 
 /** Marks the wall-clock time at which learning starts (the first step past `learningStarts`). */
