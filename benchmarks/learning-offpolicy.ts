@@ -96,18 +96,18 @@ function cpuSeconds(): number {
 /** An agent past learning starts (a 1,000-step buffer), and its gradient-step function; `skipZeros` false: dense products. */
 async function gradStepAgent(flags: Flags, skipZeros: boolean): Promise<{ agent: DDPG; step: (n: number) => void }> {
   const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000, gradientSteps: 0 });
-  // The typed-array engine reads the setting when `learn` builds it.
+  await agent.learn({ totalTimesteps: 1001 });
+  const step = (agent as unknown as { trainSteps(n: number): void }).trainSteps.bind(agent);
+  // The typed-array engine reads the setting when the first gradient step builds it.
   const saved = process.env.FLASH_GYM_SKIP_ZEROS;
   process.env.FLASH_GYM_SKIP_ZEROS = skipZeros ? '1' : '0';
   try {
-    await agent.learn({ totalTimesteps: 1001 });
+    // Warm up past WebAssembly's and V8's tier-up (the first few dozen steps run baseline code).
+    step(50);
   } finally {
     if (saved === undefined) delete process.env.FLASH_GYM_SKIP_ZEROS;
     else process.env.FLASH_GYM_SKIP_ZEROS = saved;
   }
-  const step = (agent as unknown as { trainSteps(n: number): void }).trainSteps.bind(agent);
-  // Warm up past WebAssembly's and V8's tier-up (the first few dozen steps run baseline code).
-  step(50);
   return { agent, step };
 }
 

@@ -46,7 +46,10 @@ export interface WasmGemmOptions {
  * kept in L1 across the rows of A with a 2 × 16 tile of C in registers, the columns up to the last
  * multiple of 4 beyond them on a 2 × 4 tile, and the last N mod 4 columns as scalar loops. With the
  * helper thread, products past {@link sharedProduct}'s thresholds are shared by chunks of rows of C (never along the
- * reduced dimension), so the bits are the same with one thread or two. Also the ReLU passes around the products.
+ * reduced dimension), so the bits are the same with one thread or two. A product given scratch (`sparse`) skips
+ * A's zeros instead, on 1 × 24-column sparse kernels over lists of each row's nonzero entries (about half of a
+ * ReLU layer's output is zero): 1.4× faster than the dense kernels at half zeros, 4× at 90%, 0.75× with none.
+ * Also the ReLU passes around the products.
  * Matrices live in the module's own memory; callers address them by float offsets and write them
  * through {@link WasmGemm.f32}.
  */

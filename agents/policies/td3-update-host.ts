@@ -9,7 +9,8 @@ import type { Td3Batch, Td3Losses, Td3StepSettings, Td3Updater } from './td3-upd
  * TD3/DDPG gradient steps on the policy's host parameter vectors, with every network's forward and backward
  * pass on the fastest trainable MLP the runtime offers (`createTrainableMlp`: `WasmMlp`'s WebAssembly SIMD
  * float32 matrix products — fused multiply-adds where relaxed SIMD runs, the large ones split by rows with
- * a helper thread, bit-identical to one thread — else `TiledMlp`'s loops) and host Adam: no tfjs tensors at all, so nothing to
+ * a helper thread, bit-identical to one thread, and skipping the zeros of ReLU outputs and of the gradients
+ * they mask — else `TiledMlp`'s loops) and host Adam: no tfjs tensors at all, so nothing to
  * dispose and no per-op dispatch. Each network (online and target actor, each online and target critic) has
  * its own `TrainableMlp`, because one keeps its activations from `forward` for `backward` and reuses its
  * output array.
