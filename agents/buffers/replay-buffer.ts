@@ -91,11 +91,14 @@ export class ReplayBuffer {
     const s = this.sampleBuffers;
     const os = this.obsSize;
     const ad = this.actionDim;
+    // Element loops rather than `set(subarray(…))`: rows are a few floats, and each subarray is an allocation (three per sample).
     for (let b = 0; b < batchSize; b++) {
       const k = rng.integers(0, n);
-      s.observations.set(this.obs.subarray(k * os, (k + 1) * os), b * os);
-      s.nextObservations.set(this.nextObs.subarray(k * os, (k + 1) * os), b * os);
-      s.actions.set(this.acts.subarray(k * ad, (k + 1) * ad), b * ad);
+      for (let j = 0; j < os; j++) {
+        s.observations[b * os + j] = this.obs[k * os + j];
+        s.nextObservations[b * os + j] = this.nextObs[k * os + j];
+      }
+      for (let j = 0; j < ad; j++) s.actions[b * ad + j] = this.acts[k * ad + j];
       s.rewards[b] = this.rews[k];
       s.dones[b] = this.dns[k];
     }
