@@ -1,5 +1,5 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
-import { kernelMemory, kernelModule, kernelSet, relaxedSimdAvailable, ROW_BLOCK_ARGS, runRowBlock, SHARED_MAX_PAGES, sparseKBlock, sparseListRowBytes, wasm, type KernelSet, type WasmMemory } from './wasm-kernels.js';
+import { kernelMemory, kernelModule, kernelSet, relaxedSimdAvailable, ROW_BLOCK_ARGS, runRowBlock, SHARED_MAX_PAGES, sparseListRowBytes, wasm, type KernelSet, type WasmMemory } from './wasm-kernels.js';
 
 /** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are shared between two threads (a hand-over costs a few µs); PPO's 64-unit layers stay on one. */
 export const THREAD_MIN_MACS = 1 << 21;
@@ -16,8 +16,6 @@ export function sharedProduct(M: number, K: number, n4: number): boolean {
 }
 
 /** Chunks per product shared between the two threads: small enough that neither waits long for the other's last one, large enough to keep B's strips in L1 across many rows. */
-
-
 const CHUNKS = 8;
 
 /** Rows per chunk of an M-row product: an even number (pairs of rows stay on the 2-row kernels), about M / {@link CHUNKS}. */
@@ -144,7 +142,7 @@ export class WasmGemm {
 
   /** Floats of scratch an M-row product with reduced dimension K needs to skip A's zeros (the `sparse` of {@link gemm}). */
   static sparseScratchFloats(M: number, K: number): number {
-    return (M * sparseListRowBytes(sparseKBlock(K))) / 4;
+    return (M * sparseListRowBytes(K)) / 4;
   }
 
   /**

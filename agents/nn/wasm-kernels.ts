@@ -56,10 +56,6 @@ export type SparseKernelFn = (lists: number, b: number, c: number, M: number, ro
 /** `compact(a, M, K, aRow, aCol, rowBytes, lists, listRow)`: lists the nonzero A(m, k) of rows m < M for a {@link SparseKernelFn}, branch-free. */
 export type CompactFn = (a: number, M: number, K: number, aRow: number, aCol: number, rowBytes: number, lists: number, listRow: number) => void;
 
-/** Bytes of one row's list of nonzero entries for a reduced dimension K: the length, padded to 8, then up to K entries of 8. */
-export function sparseListRowBytes(K: number): number {
-  return 8 * K + 8;
-}
 
 /** Rows of B the sparse kernels walk per pass over a column strip: few enough that the strip's cache lines stay in L1. */
 export const SPARSE_K_BLOCK = 128;
@@ -67,6 +63,11 @@ export const SPARSE_K_BLOCK = 128;
 /** The reduced dimension of one sparse pass for a product's K: K in equal blocks of at most {@link SPARSE_K_BLOCK}. */
 export function sparseKBlock(K: number): number {
   return K <= SPARSE_K_BLOCK ? K : Math.ceil(K / Math.ceil(K / SPARSE_K_BLOCK));
+}
+
+/** Bytes of one row's list of nonzero entries in a product with reduced dimension K: the length, padded to 8, then up to one block of K ({@link sparseKBlock}) in entries of 8. */
+export function sparseListRowBytes(K: number): number {
+  return 8 * sparseKBlock(K) + 8;
 }
 
 /** Column widths of the sparse kernels ({@link SPARSE_KERNEL_NAMES} order): each takes what it can of the columns the wider ones left. */
@@ -120,7 +121,7 @@ const TAIL_KERNEL = [-1, 2, 4, 6];
  * `C[m, :] = I[m, :] + A(m, :) · B` for the rows `m < M` of a block, on the columns `[0, n4)` (a multiple of
  * 4). Dense (`lists < 0`): `[0, n16)` on the 16-column kernels, `[n16, n4)` on the kernels of that width (4, 8
  * or 12); pairs of rows on the 2-row tiles, an odd last row on the 1-row ones. Sparse (`lists` a byte address
- * of `M · sparseListRowBytes(sparseKBlock(K))` bytes of scratch): K in blocks of `sparseKBlock(K)`; per block,
+ * of `M · sparseListRowBytes(K)` bytes of scratch): K in blocks of `sparseKBlock(K)`; per block,
  * the nonzero entries of each row of A are listed there, then the sparse kernels run the columns, widest first,
  * the first block starting from I and each next one from C. Blocks keep the strip of B that a pass walks (a few
  * cache lines per row of B) within L1: on [400, 300] layers, whole-K passes ran 1.2× faster than the dense
@@ -129,7 +130,7 @@ const TAIL_KERNEL = [-1, 2, 4, 6];
 export function runRowBlock(kernels: KernelSet, a: number, b: number, c: number, M: number, K: number, rowBytes: number, n16: number, n4: number, aRow: number, aCol: number, init: number, initRow: number, lists: number): void {
   if (lists >= 0 && K > 0) {
     const kBlock = sparseKBlock(K);
-    const listRow = sparseListRowBytes(kBlock);
+    const listRow = sparseListRowBytes(K);
     for (let k0 = 0; k0 < K; k0 += kBlock) {
       const kb = Math.min(kBlock, K - k0);
       kernels.compact(a + k0 * aCol, M, kb, aRow, aCol, rowBytes, lists, listRow);
@@ -170,7 +171,7 @@ export function runChunks(kernels: KernelSet, control: Int32Array, args: readonl
   const [a, b, c, M, K, rowBytes, n16, n4, aRow, aCol, init, initRow, lists] = args;
   const chunkRows = control[CHUNK_WORDS.chunkRows];
   const chunks = control[CHUNK_WORDS.chunks];
-  const listRow = sparseListRowBytes(sparseKBlock(K));
+  const listRow = sparseListRowBytes(K);
   for (let chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1); chunk < chunks; chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1)) {
     const first = chunk * chunkRows;
     const chunkLists = lists < 0 ? lists : lists + first * listRow;
@@ -302,9 +303,9 @@ function gemmKernel(R: number, V: number, fma: boolean): number[] {
  * accumulators to the stack, which measured slower than this one.
  */
 function sparseKernel(V: number, fma: boolean): number[] {
-  const [L, B, C, M, RB, NS, NE, LR, IN, IR, n, m, nb, p, end, bp] = Array.from({ length: 16 }, (_, i) => i);
-  const acc = (j: number) => 16 + j;
-  const av = 16 + V;
+  const [L, B, C, M, RB, NS, NE, LR, IN, IR, n, m, nb, p, end, bp, cPtr, iPtr] = Array.from({ length: 18 }, (_, i) => i);
+  const acc = (j: number) => 18 + j;
+  const av = 18 + V;
   const vecs = Array.from({ length: V }, (_, j) => j);
   const madd = (j: number) => [
     ...(fma ? [...get(av), ...get(bp), ...v128Load(16 * j), ...get(acc(j)), ...f32x4RelaxedMadd] : [...get(acc(j)), ...get(av), ...get(bp), ...v128Load(16 * j), ...f32x4Mul, ...f32x4Add]),
@@ -318,7 +319,9 @@ function sparseKernel(V: number, fma: boolean): number[] {
     ...i32(0), ...set(m),
     ...BLOCK_LOOP,
     ...get(m), ...get(M), ...i32GeS, 0x0d, 1,
-    ...vecs.flatMap((j) => [...get(IN), ...get(m), ...get(IR), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...v128Load(16 * j), ...set(acc(j))]),
+    ...get(C), ...get(m), ...get(RB), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(cPtr),
+    ...get(IN), ...get(m), ...get(IR), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...set(iPtr),
+    ...vecs.flatMap((j) => [...get(iPtr), ...v128Load(16 * j), ...set(acc(j))]),
     ...get(L), ...get(m), ...get(LR), ...i32Mul, ...i32Add, ...set(p),
     ...get(p), ...i32(8), ...i32Add, ...get(p), ...i32Load(0), ...i32(3), ...i32Shl, ...i32Add, ...set(end),
     ...get(p), ...i32(8), ...i32Add, ...set(p),
@@ -329,13 +332,13 @@ function sparseKernel(V: number, fma: boolean): number[] {
     ...vecs.flatMap(madd),
     ...get(p), ...i32(8), ...i32Add, ...set(p),
     ...END_LOOP,
-    ...vecs.flatMap((j) => [...get(C), ...get(m), ...get(RB), ...i32Mul, ...i32Add, ...get(n), ...i32(4), ...i32Mul, ...i32Add, ...get(acc(j)), ...v128Store(16 * j)]),
+    ...vecs.flatMap((j) => [...get(cPtr), ...get(acc(j)), ...v128Store(16 * j)]),
     ...get(m), ...i32(1), ...i32Add, ...set(m),
     ...END_LOOP,
     ...get(n), ...i32(4 * V), ...i32Add, ...set(n),
     ...END_LOOP,
   ];
-  return funcBody([[6, I32], [V + 1, V128]], code);
+  return funcBody([[8, I32], [V + 1, V128]], code);
 }
 
 /**
