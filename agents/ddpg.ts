@@ -1,6 +1,7 @@
 import { Rng } from '../envs/rng/rng.js';
 import type { Box } from '../envs/spaces/box.js';
 import { openCheckpoint, type AgentEnv, type CommonAgentOptions, type LoadOptions } from './common/base-algorithm.js';
+import type { BaseCallback } from './common/callbacks.js';
 import type { BatchStep } from './common/env-batch.js';
 import { OffPolicyAlgorithm, type OffPolicySettings } from './common/off-policy-algorithm.js';
 import { CheckpointError, tensorOf, type CheckpointContents, type TensorGroup } from './common/checkpoint.js';
@@ -246,6 +247,15 @@ export class DDPG extends OffPolicyAlgorithm {
 
   protected trainSteps(gradientSteps: number): void {
     this.train(gradientSteps);
+  }
+
+  /** The training loop, then the policy's host vectors brought up to date (the typed-array engine keeps its own copies; see `HostTd3Updater`). */
+  protected override async runTraining(callback: BaseCallback, logInterval: number): Promise<void> {
+    try {
+      await super.runTraining(callback, logInterval);
+    } finally {
+      this.updater?.syncHost(false);
+    }
   }
 
   /** `gradientSteps` TD3/DDPG updates from replayed minibatches (SB3's `TD3.train`). */

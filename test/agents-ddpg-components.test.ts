@@ -206,6 +206,7 @@ for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19],
     if (updateActor && before === 0) before = tf.memory().numTensors;
   }
   tfjs.syncHost(false);
+  host.syncHost(false);
   for (const key of ['actorParams', 'criticParams', 'actorTarget', 'criticTarget'] as const) {
     let maxDiff = 0;
     for (let k = 0; k < a[key].values.length; k++) maxDiff = Math.max(maxDiff, Math.abs(a[key].values[k] - b[key].values[k]));
@@ -216,6 +217,52 @@ for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19],
   t.is(tf.memory().numTensors, before, 'the tfjs engine keeps no tensors besides its variables');
   tfjs.dispose();
   b.dispose();
+});
+
+test('the typed-array TD3 engine keeps resident copies: syncHost brings the host vectors up to date, push() after a host edit reaches them, and a second updater on the same edited values steps identically', (t) => {
+  const netArch = [40, 19];
+  const rng = new Rng(22);
+  const B = 12;
+  const batch = {
+    size: B,
+    observations: Float32Array.from({ length: B * 3 }, () => rng.normal()),
+    actions: Float32Array.from({ length: B * 2 }, () => rng.uniform(-1, 1)),
+    nextObservations: Float32Array.from({ length: B * 3 }, () => rng.normal()),
+    rewards: Float32Array.from({ length: B }, () => rng.normal()),
+    notDone: Float32Array.from({ length: B }, () => 1),
+    targetNoise: null,
+  };
+  const settings = { learningRate: 1e-2, gamma: 0.9, tau: 0.1, updateActor: true };
+  const policy = new Td3Policy(3, 2, { netArch }, 2, new Rng(5));
+  const initialCritic = policy.criticParams.values.slice();
+  const updater = new HostTd3Updater(policy);
+  updater.step(batch, settings);
+  updater.syncHost(true);
+  t.deepEqual(Array.from(policy.criticParams.values), Array.from(initialCritic), 'syncHost(true) copies the actor only');
+  updater.syncHost(false);
+  t.notDeepEqual(Array.from(policy.criticParams.values), Array.from(initialCritic), 'syncHost(false) copies the critics');
+  // Edit every host vector to another policy's values and push: the next step must start from them.
+  const other = new Td3Policy(3, 2, { netArch }, 2, new Rng(9));
+  for (const key of ['actorParams', 'criticParams', 'actorTarget', 'criticTarget'] as const) {
+    policy[key].values.set(other[key].values);
+    policy[key].push();
+  }
+  const twin = new HostTd3Updater(other);
+  twin.setOptimizerStates(updater.optimizerStates());
+  const l1 = updater.step(batch, settings);
+  const l2 = twin.step(batch, settings);
+  t.is(l1.criticLoss, l2.criticLoss);
+  t.is(l1.actorLoss, l2.actorLoss);
+  updater.syncHost(false);
+  twin.syncHost(false);
+  for (const key of ['actorParams', 'criticParams', 'actorTarget', 'criticTarget'] as const) t.deepEqual(Array.from(policy[key].values), Array.from(other[key].values), key);
+  // Once disposed, the updater no longer listens to push().
+  updater.dispose();
+  policy.actorParams.values.fill(0);
+  policy.actorParams.push();
+  updater.syncHost(true);
+  t.true(policy.actorParams.values.some((v) => v !== 0));
+  twin.dispose();
 });
 
 const pendulumSpaces = { observationSpace: new Box([-1, -1, -8], [1, 1, 8]), actionSpace: new Box([-2], [2]) };

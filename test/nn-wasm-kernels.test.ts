@@ -249,7 +249,7 @@ test('WasmGemm.transpose writes Aᵀ exactly: SIMD 4 × 4 tiles (sizes multiples
   }
 });
 
-test('WasmMlp with two threads computes the same bits as with one, and as with dense products (no zeros skipped), and what HostMlp computes (a ReLU net above the thread threshold)', (t) => {
+test('WasmMlp with two threads computes the same bits as with one, as with dense products (no zeros skipped) and as with resident parameters and gradients, and what HostMlp computes (a ReLU net above the thread threshold)', (t) => {
   const rng = new Rng(5);
   const layout = new ParamLayout();
   const init = new Map<string, Float32Array>();
@@ -270,7 +270,19 @@ test('WasmMlp with two threads computes the same bits as with one, and as with d
     const one = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: false })));
     const two = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: threadChoices.includes(true) })));
     const dense = run(new WasmMlp(mlp, layout, gemmFor({ fma, threads: false }), { skipZeros: false }));
+    // Parameters and gradients resident in the kernels' memory (views of it): read in place, accumulated by the SIMD pass.
+    const home = gemmFor({ fma, threads: threadChoices.includes(true) });
+    const residentNet = new WasmMlp(mlp, layout, home);
+    const thetaAt = home.allocate(layout.size);
+    const gradsAt = home.allocate(2 * layout.size);
+    home.f32.set(theta, thetaAt);
+    const residentTheta = home.f32.subarray(thetaAt, thetaAt + layout.size);
+    const residentOut = Float64Array.from(residentNet.forward(residentTheta, x, batch));
+    const residentDInput = new Float64Array(batch * 4);
+    residentNet.backward(residentTheta, dOut, home.f64.subarray(gradsAt / 2, gradsAt / 2 + layout.size), residentDInput);
+    const resident = [residentOut, home.f64.slice(gradsAt / 2, gradsAt / 2 + layout.size), residentDInput];
     for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, two[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between one and two threads`);
+    for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, resident[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between copied and resident parameters`);
     for (let i = 0; i < 3; i++) t.true(one[i].every((v, k) => Object.is(v, dense[i][k])), `${fma ? 'fused' : 'plain'}: output ${i} differs between skipping zeros and dense products`);
     const host = run(new HostMlp(mlp, layout));
     for (let i = 0; i < 3; i++) {

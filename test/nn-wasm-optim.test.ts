@@ -2,6 +2,7 @@ import test from 'ava';
 import { Rng } from '../envs/rng/index.js';
 import { HostAdam } from '../agents/nn/host-adam.js';
 import { optimKernels, polyakUpdate } from '../agents/nn/wasm-optim.js';
+import { THREAD_MIN_PAIRS, WasmGemm } from '../agents/nn/wasm-gemm.js';
 
 /** Gradients over many magnitudes (and exact zeros), so that every rounding path of the update is exercised. */
 function gradients(rng: Rng, n: number): Float64Array {
@@ -65,3 +66,65 @@ test('polyakUpdate is θ′ ← (1 − τ)θ′ + τθ rounded to float32, bit f
   }
   t.throws(() => polyakUpdate(new Float32Array(3), new Float32Array(4), 0.1), { message: /target has 3 values, online 4/ });
 });
+
+/** A kernel with its own memory, one thread or two (where a helper thread exists). */
+function gemmFor(threads: boolean): WasmGemm | undefined {
+  return WasmGemm.create({ threads: threads && WasmGemm.create()?.threaded === true });
+}
+
+for (const threads of [false, true]) {
+  const label = threads ? 'two threads' : 'one thread';
+
+  test(`HostAdam in a WasmGemm's memory (${label}): resident θ and gradient, and copied ones, give the loop's bits step after step, split or not`, (t) => {
+    const gemm = gemmFor(threads);
+    if (gemm === undefined) return t.pass('no WebAssembly SIMD here');
+    // Above THREAD_MIN_PAIRS, so that two threads share the pass; odd, so that the last parameter takes the loop.
+    const n = 2 * THREAD_MIN_PAIRS + 2049;
+    const rng = new Rng(6);
+    const start = Float32Array.from({ length: n }, () => rng.normal());
+    const loop = new HostAdam(n, { simd: false });
+    const copied = new HostAdam(n, { gemm });
+    const resident = new HostAdam(n, { gemm });
+    const thetaAt = gemm.allocate(n);
+    const gradAt = gemm.allocate(2 * n);
+    const [a, b] = [start.slice(), start.slice()];
+    gemm.f32.set(start, thetaAt);
+    for (let step = 0; step < 6; step++) {
+      const g = gradients(rng, n);
+      loop.apply(a, g, 1e-3);
+      copied.apply(b, g, 1e-3);
+      gemm.f64.set(g, gradAt / 2);
+      resident.apply(gemm.f32.subarray(thetaAt, thetaAt + n), gemm.f64.subarray(gradAt / 2, gradAt / 2 + n), 1e-3);
+    }
+    const c = gemm.f32.subarray(thetaAt, thetaAt + n);
+    t.true(b.every((v, k) => Object.is(v, a[k])), 'copied θ');
+    t.true(c.every((v, k) => Object.is(v, a[k])), 'resident θ');
+    const [sl, sr] = [loop.getState(), resident.getState()];
+    t.true(sr.m.every((v, k) => Object.is(v, sl.m[k])) && sr.v.every((v, k) => Object.is(v, sl.v[k])), 'moments');
+    // A state moves between homes.
+    const other = new HostAdam(n, { simd: false });
+    other.setState(resident.getState());
+    t.is(other.steps, 6);
+  });
+
+  test(`WasmGemm.polyak and accumulate (${label}) give the JavaScript loops' bits, split or not, odd sizes`, (t) => {
+    const gemm = gemmFor(threads);
+    if (gemm === undefined) return t.pass('no WebAssembly SIMD here');
+    const rng = new Rng(7);
+    for (const n of [1, 7, 2 * THREAD_MIN_PAIRS + 3]) {
+      const target = Float32Array.from({ length: n }, () => rng.normal());
+      const online = Float32Array.from({ length: n }, () => rng.normal());
+      const sums = Float64Array.from({ length: n }, () => rng.normal() * 1e-3);
+      const at = { target: gemm.allocate(n), online: gemm.allocate(n), sums: gemm.allocate(2 * n) };
+      gemm.f32.set(target, at.target);
+      gemm.f32.set(online, at.online);
+      gemm.f64.set(sums, at.sums / 2);
+      gemm.polyak(at.target, at.online, n, 0.005);
+      polyakUpdate(target, online, 0.005);
+      gemm.accumulate(at.sums, at.online, n);
+      for (let k = 0; k < n; k++) sums[k] += online[k];
+      t.true(target.every((v, k) => Object.is(v, gemm.f32[at.target + k])), `polyak, n = ${n}`);
+      t.true(sums.every((v, k) => Object.is(v, gemm.f64[at.sums / 2 + k])), `accumulate, n = ${n}`);
+    }
+  });
+}

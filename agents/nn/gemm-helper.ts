@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { CONTROL, STATE } from './gemm-protocol.js';
-import { ROW_BLOCK_ARGS, runChunks, type KernelSet, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { CONTROL, F64_ARGS, JOB, STATE } from './gemm-protocol.js';
+import { ROW_BLOCK_ARGS, runJob, type KernelSet, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 
 /**
  * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
@@ -15,6 +15,7 @@ import { ROW_BLOCK_ARGS, runChunks, type KernelSet, type WasmMemory, type WasmMo
  */
 export class GemmHelper {
   private readonly control: Int32Array;
+  private readonly f64: Float64Array;
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private nextId = 0;
@@ -23,6 +24,7 @@ export class GemmHelper {
   constructor() {
     const buffer = new SharedArrayBuffer(CONTROL.size * 4);
     this.control = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer, CONTROL.f64 * 4, F64_ARGS);
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.worker = new Worker(new URL('./gemm-worker.js', import.meta.url), { workerData: { control: buffer, port: channel.port2 }, transferList: [channel.port2] });
@@ -41,24 +43,27 @@ export class GemmHelper {
   }
 
   /**
-   * Computes a product in chunks of `chunkRows` rows shared with the helper (see `runChunks`): hands the job
-   * over, takes chunks on this thread with `kernels` until none is left, then waits for the helper's last
-   * chunk — or, if the helper has not claimed the job by then (a busy machine did not schedule it), withdraws
-   * it, every chunk being done. `args` are `runRowBlock`'s for the whole product, on memory `id`.
+   * Runs a job shared with the helper, synchronously: hands it over, takes chunks on this thread with
+   * `kernels` until none is left (see `runJob`), then waits for the helper's last chunk — or, if the helper
+   * has not claimed the job by then (a busy machine did not schedule it), withdraws it, every chunk being done.
+   * `kind` is one of `JOB`; `args` its integer arguments (a product's are `runRowBlock`'s for the whole
+   * product), `f64` its float64 constants, on memory `id`; chunks have at least `minChunk` rows (pairs).
    */
-  run(id: number, kernels: KernelSet, args: readonly number[], chunkRows: number): void {
+  run(id: number, kernels: KernelSet, kind: number, args: readonly number[], minChunk: number, f64: readonly number[] = []): void {
     const c = this.control;
     c[CONTROL.instance] = id;
-    for (let i = 0; i < ROW_BLOCK_ARGS; i++) c[CONTROL.args + i] = args[i];
-    c[CONTROL.chunkRows] = chunkRows;
-    c[CONTROL.chunks] = Math.ceil(args[3] / chunkRows);
-    Atomics.store(c, CONTROL.nextChunk, 0);
+    c[CONTROL.kind] = kind;
+    const count = kind === JOB.product ? ROW_BLOCK_ARGS : args.length;
+    for (let i = 0; i < count; i++) c[CONTROL.args + i] = args[i];
+    for (let i = 0; i < f64.length; i++) this.f64[i] = f64[i];
+    c[CONTROL.minChunk] = minChunk;
+    Atomics.store(c, CONTROL.next, 0);
     Atomics.store(c, CONTROL.state, STATE.job);
     this.wake();
     try {
-      runChunks(kernels, c, args);
+      runJob(kernels, c, args, this.f64);
     } finally {
-      if (Atomics.compareExchange(c, CONTROL.state, STATE.job, STATE.idle) !== STATE.job) this.wait('a matrix product');
+      if (Atomics.compareExchange(c, CONTROL.state, STATE.job, STATE.idle) !== STATE.job) this.wait(kind === JOB.product ? 'a matrix product' : 'an element-wise pass');
     }
   }
 
@@ -83,7 +88,7 @@ export class GemmHelper {
       state = Atomics.load(c, CONTROL.state);
     }
     Atomics.store(c, CONTROL.state, STATE.idle);
-    if (state === STATE.failed) throw new Error(`gemm helper thread failed while ${what === 'a matrix product' ? 'computing a matrix product' : what}`);
+    if (state === STATE.failed) throw new Error(`gemm helper thread failed while running ${what}`);
   }
 }
 

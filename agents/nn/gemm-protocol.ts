@@ -1,4 +1,8 @@
-/** The layout of the control words the main thread and the gemm helper thread share (an Int32Array). */
+/**
+ * The layout of the control words the main thread and the gemm helper thread share: an Int32Array over the
+ * buffer, and a Float64Array over the same buffer from word {@link CONTROL.f64} on (the element-wise jobs'
+ * float64 constants).
+ */
 export const CONTROL = {
   /** One of {@link STATE}. */
   state: 0,
@@ -8,16 +12,33 @@ export const CONTROL = {
   helperAsleep: 2,
   /** 1 while the main thread sleeps waiting for the helper, else 0. */
   mainAsleep: 3,
-  /** The thirteen arguments of `runRowBlock` (after the kernels) for the whole product start here. */
+  /** The job's integer arguments start here: a product's thirteen of `runRowBlock` (after the kernels), an element-wise job's byte addresses and count of pairs (see `runJob`). */
   args: 4,
-  /** Rows per chunk (even, so that pairs of rows stay on the 2-row kernels). */
-  chunkRows: 17,
-  /** Number of chunks of the product. */
-  chunks: 18,
-  /** The next chunk to take: each thread takes one with `Atomics.add` until they run out. */
-  nextChunk: 19,
+  /** The fewest rows (pairs of elements) a chunk has, but for the last: even for a product, so that pairs of rows stay on the 2-row kernels. */
+  minChunk: 17,
+  /** The first row (pair) no thread has claimed yet: each thread claims the next chunk with `Atomics.compareExchange` until none is left. */
+  next: 18,
+  /** Which job: one of {@link JOB}. */
+  kind: 19,
+  /** The element-wise job's float64 constants start at this word (8-byte aligned), up to {@link F64_ARGS} of them. */
+  f64: 20,
   /** Number of words. */
-  size: 20,
+  size: 20 + 2 * 7,
+} as const;
+
+/** Most float64 constants a job takes (Adam's seven). */
+export const F64_ARGS = 7;
+
+/** Kinds of job the helper runs (the control word `kind`). */
+export const JOB = {
+  /** A matrix product, by chunks of rows (`runChunks`). */
+  product: 0,
+  /** Adam's update, by chunks of pairs of parameters: args θ, grad, m, v (byte addresses), pairs; constants as `AdamFn`'s. */
+  adam: 1,
+  /** The Polyak average: args target, online, pairs; constants 1 − τ, τ. */
+  polyak: 2,
+  /** Float64 accumulation of a float32 vector: args dst, src, pairs. */
+  accumulate: 3,
 } as const;
 
 /**

@@ -1,14 +1,14 @@
 /**
- * The helper thread of `GemmHelper`: runs one kernel call at a time on an instance of the kernel module
+ * The helper thread of `GemmHelper`: runs one job (a product, or an optimizer's element-wise pass) at a time on an instance of the kernel module
  * over a memory it shares with the main thread. It polls, then sleeps in `Atomics.wait`, on the control word;
- * the main thread writes a product's arguments, sets the word and wakes it; it takes chunks of rows of C
+ * the main thread writes a job's arguments, sets the word and wakes it; it takes chunks of it
  * alongside the main thread until none is left, sets the word to DONE and wakes the main thread if it
  * sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads synchronously when told
  * to, since a thread blocked in `Atomics.wait` never runs its event loop.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { kernelSet, ROW_BLOCK_ARGS, runChunks, wasm, type KernelSet, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
-import { CONTROL, STATE } from './gemm-protocol.js';
+import { kernelSet, ROW_BLOCK_ARGS, runJob, wasm, type KernelSet, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { CONTROL, F64_ARGS, STATE } from './gemm-protocol.js';
 
 interface Registration {
   readonly id: number;
@@ -18,8 +18,9 @@ interface Registration {
 
 const { control: controlBuffer, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
 const control = new Int32Array(controlBuffer);
+const f64 = new Float64Array(controlBuffer, CONTROL.f64 * 4, F64_ARGS);
 const instances = new Map<number, KernelSet>();
-/** The current product's `runRowBlock` arguments, read from the control words (reused: one product after another). */
+/** The current job's integer arguments, read from the control words (reused: one job after another). */
 const args = new Array<number>(ROW_BLOCK_ARGS).fill(0);
 
 function register(): void {
@@ -35,12 +36,12 @@ function register(): void {
   instances.set(id, kernelSet(instance));
 }
 
-/** Takes chunks of the current product (see `runChunks`) until none is left. */
-function runJob(): void {
+/** Takes chunks of the current job (see `runJob`) until none is left. */
+function runShare(): void {
   const kernels = instances.get(control[CONTROL.instance]);
   if (kernels === undefined) throw new Error(`gemm helper: unknown instance ${control[CONTROL.instance]}`);
   for (let i = 0; i < args.length; i++) args[i] = control[CONTROL.args + i];
-  runChunks(kernels, control, args);
+  runJob(kernels, control, args, f64);
 }
 
 const isWork = (state: number) => state === STATE.job || state === STATE.register;
@@ -78,7 +79,7 @@ for (;;) {
   if (state === STATE.job && Atomics.compareExchange(control, CONTROL.state, STATE.job, STATE.running) !== STATE.job) continue;
   try {
     if (state === STATE.register) register();
-    else runJob();
+    else runShare();
     Atomics.store(control, CONTROL.state, STATE.done);
   } catch {
     Atomics.store(control, CONTROL.state, STATE.failed);

@@ -1,41 +1,59 @@
 import { resolveAdamOptions, type AdamOptions, type AdamState } from './flat-adam.js';
+import type { WasmGemm } from './wasm-gemm.js';
 import { optimKernels, type OptimKernels } from './wasm-optim.js';
+
+/** Where Adam's moments live and its SIMD pass runs: its own optimizer module's memory, or a `WasmGemm`'s. */
+type AdamHome =
+  | { readonly kind: 'loop' }
+  | { readonly kind: 'optim'; readonly kernels: OptimKernels }
+  | { readonly kind: 'gemm'; readonly gemm: WasmGemm; readonly mAt: number; readonly vAt: number };
 
 /**
  * Adam on a host parameter vector with PyTorch's update rule (the same as `FlatAdam`, without tfjs):
  * `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`, `θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)`.
  * Moments are float32, like torch's, so its state is a `FlatAdam` state and checkpoints are interchangeable.
- * The update runs on `wasm-optim.ts`'s SIMD pass where WebAssembly SIMD runs (the moments live in its memory;
- * θ and the gradient are copied in, θ back), else on the loop of {@link HostAdam.applyLoop}: the same bits.
+ * The update runs on a WebAssembly SIMD pass where WebAssembly SIMD runs, else on the loop of
+ * {@link HostAdam.applyLoop}: the same bits. The pass and the moments live in `wasm-optim.ts`'s module (θ and
+ * the gradient are copied in, θ back), or, with `options.gemm`, in that `WasmGemm`'s memory: then θ and a
+ * gradient that are views of it (resident vectors) are updated in place, and the pass is shared with the
+ * helper thread.
  */
 export class HostAdam {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   private stepCount = 0;
-  private readonly m: Float32Array;
-  private readonly v: Float32Array;
-  private readonly kernels: OptimKernels | undefined;
-  /** Byte offsets of θ and the gradient in the kernels' memory. */
+  private readonly home: AdamHome;
+  /** The moments when they are not in a `WasmGemm` (in the optimizer module's memory, or plain arrays). */
+  private readonly ownM: Float32Array;
+  private readonly ownV: Float32Array;
+  /** Byte offsets of θ and the gradient in the optimizer module's memory. */
   private readonly thetaAt: number;
   private readonly gradAt: number;
+  /** Float offsets of copies of a θ and a gradient that are not resident in the `WasmGemm` (allocated when first needed). */
+  private copiesAt: { theta: number; grad: number } | undefined;
 
   /** `options.simd: false` keeps the update on the JavaScript loop (tests compare the two). */
   constructor(
     readonly size: number,
-    options: AdamOptions & { simd?: boolean } = {},
+    options: AdamOptions & { simd?: boolean; gemm?: WasmGemm } = {},
   ) {
     ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps } = resolveAdamOptions(options));
     // Moments, θ (float32) and the gradient (float64, 8-byte aligned).
     this.thetaAt = 8 * size;
     this.gradAt = 8 * Math.ceil((12 * size) / 8);
-    this.kernels = options.simd === false ? undefined : optimKernels(this.gradAt + 8 * size);
-    if (this.kernels === undefined) {
-      this.m = new Float32Array(size);
-      this.v = new Float32Array(size);
+    const kernels = options.simd === false || options.gemm !== undefined ? undefined : optimKernels(this.gradAt + 8 * size);
+    if (options.simd !== false && options.gemm !== undefined) {
+      this.home = { kind: 'gemm', gemm: options.gemm, mAt: options.gemm.allocate(size), vAt: options.gemm.allocate(size) };
+      this.ownM = this.ownV = new Float32Array(0);
+    } else if (kernels !== undefined) {
+      this.home = { kind: 'optim', kernels };
+      this.ownM = new Float32Array(kernels.memory.buffer, 0, size);
+      this.ownV = new Float32Array(kernels.memory.buffer, 4 * size, size);
     } else {
-      this.m = new Float32Array(this.kernels.memory.buffer, 0, size);
-      this.v = new Float32Array(this.kernels.memory.buffer, 4 * size, size);
+      this.home = { kind: 'loop' };
+      this.ownM = new Float32Array(size);
+      this.ownV = new Float32Array(size);
     }
   }
 
@@ -53,20 +71,43 @@ export class HostAdam {
     const b2 = this.beta2;
     const stepSize = learningRate / (1 - b1 ** t);
     const vScale = 1 / Math.sqrt(1 - b2 ** t);
-    const kernels = this.kernels;
-    if (kernels === undefined) {
+    const n = this.size;
+    const pairs = n >> 1;
+    const home = this.home;
+    if (home.kind === 'loop') {
       this.applyLoop(theta, grad, 0, stepSize, vScale);
       return;
     }
-    const n = this.size;
-    const pairs = n >> 1;
-    const buffer = kernels.memory.buffer;
-    const thetaCopy = new Float32Array(buffer, this.thetaAt, n);
-    thetaCopy.set(theta);
-    new Float64Array(buffer, this.gradAt, n).set(grad);
-    kernels.adam(this.thetaAt, this.gradAt, 0, 4 * n, pairs, b1, 1 - b1, b2, 1 - b2, stepSize, vScale, this.eps);
-    theta.set(thetaCopy.subarray(0, 2 * pairs));
+    if (home.kind === 'optim') {
+      const buffer = home.kernels.memory.buffer;
+      const thetaCopy = new Float32Array(buffer, this.thetaAt, n);
+      thetaCopy.set(theta);
+      new Float64Array(buffer, this.gradAt, n).set(grad);
+      home.kernels.adam(this.thetaAt, this.gradAt, 0, 4 * n, pairs, b1, 1 - b1, b2, 1 - b2, stepSize, vScale, this.eps);
+      theta.set(thetaCopy.subarray(0, 2 * pairs));
+    } else {
+      const gemm = home.gemm;
+      const residentTheta = gemm.holds(theta);
+      const residentGrad = gemm.holds(grad);
+      let thetaAt = theta.byteOffset / 4;
+      let gradAt = grad.byteOffset / 4;
+      if (!residentTheta || !residentGrad) {
+        this.copiesAt ??= { theta: gemm.allocate(n), grad: gemm.allocate(2 * n) };
+        if (!residentTheta) gemm.f32.set(theta, (thetaAt = this.copiesAt.theta));
+        if (!residentGrad) gemm.f64.set(grad, (gradAt = this.copiesAt.grad) / 2);
+      }
+      gemm.adam(thetaAt, gradAt, home.mAt, home.vAt, pairs, [b1, 1 - b1, b2, 1 - b2, stepSize, vScale, this.eps]);
+      if (!residentTheta) theta.set(gemm.f32.subarray(thetaAt, thetaAt + 2 * pairs));
+    }
     this.applyLoop(theta, grad, 2 * pairs, stepSize, vScale);
+  }
+
+  /** The moments (views of where they live: valid until the next update). */
+  private moments(): { m: Float32Array; v: Float32Array } {
+    const home = this.home;
+    if (home.kind !== 'gemm') return { m: this.ownM, v: this.ownV };
+    const f = home.gemm.f32;
+    return { m: f.subarray(home.mAt, home.mAt + this.size), v: f.subarray(home.vAt, home.vAt + this.size) };
   }
 
   /** The update of parameters `[from, size)` as a loop (all of them without the SIMD pass; the odd last one with it). */
@@ -74,8 +115,7 @@ export class HostAdam {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.eps;
-    const m = this.m;
-    const v = this.v;
+    const { m, v } = this.moments();
     for (let k = from; k < this.size; k++) {
       const g = grad[k];
       const mk = (m[k] = b1 * m[k] + (1 - b1) * g);
@@ -86,7 +126,8 @@ export class HostAdam {
 
   /** The optimizer's state (copies). */
   getState(): AdamState {
-    return { step: this.stepCount, m: this.m.slice(), v: this.v.slice() };
+    const { m, v } = this.moments();
+    return { step: this.stepCount, m: m.slice(), v: v.slice() };
   }
 
   /** Restores a state from {@link HostAdam.getState} or `FlatAdam.getState`. */
@@ -95,7 +136,8 @@ export class HostAdam {
       throw new RangeError(`Adam.setState: expected moments of ${this.size} values and a step count >= 0`);
     }
     this.stepCount = state.step;
-    this.m.set(state.m);
-    this.v.set(state.v);
+    const { m, v } = this.moments();
+    m.set(state.m);
+    v.set(state.v);
   }
 }

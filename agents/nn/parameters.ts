@@ -1,16 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamLayout } from './param-layout.js';
 
+/** A copy of a parameter vector that a training engine keeps elsewhere (in its kernels' memory), refreshed by `ParameterVector.push`. */
+export interface ParameterMirror {
+  /** Replaces the copy with the host values. */
+  upload(values: Float32Array): void;
+}
+
 /**
  * A model's parameters as one flat vector, kept in two places: a host `Float32Array` (what the acting
- * fast path and checkpoints read) and a tfjs variable (what training updates). The variable is created
- * lazily, so an agent can be built and can act before a tfjs backend is chosen; {@link pull} refreshes the
+ * fast path and checkpoints read) and a tfjs variable (what training updates), or a typed-array engine's
+ * resident copy (a {@link ParameterMirror}). The variable is created lazily, so an agent can be built and can act before a tfjs backend is chosen; {@link pull} refreshes the
  * host copy after an update, {@link push} uploads host values (after a load).
  */
 export class ParameterVector {
   /** Host copy; views of it are handed to `FastMlp`s, so it is updated in place, never replaced. */
   readonly values: Float32Array;
   private device: tf.Variable<tf.Rank.R1> | undefined;
+  private mirror: ParameterMirror | undefined;
 
   constructor(
     readonly layout: ParamLayout,
@@ -52,9 +59,18 @@ export class ParameterVector {
     if (this.onDevice) this.values.set(this.variable.dataSync() as Float32Array);
   }
 
-  /** Copies the host values into the variable (if it exists). */
+  /** Copies the host values into the variable (if it exists) and into the mirror (if one is attached). */
   push(): void {
     if (this.onDevice) tf.tidy(() => this.variable.assign(tf.tensor1d(this.values)));
+    this.mirror?.upload(this.values);
+  }
+
+  /**
+   * Attaches the copy a typed-array training engine keeps of these values (undefined detaches it): {@link push}
+   * then refreshes it too, so that host values set after training started (a load, a copy) reach the engine.
+   */
+  setMirror(mirror: ParameterMirror | undefined): void {
+    this.mirror = mirror;
   }
 
   /** Copies another vector's values (same layout), on the host and, where both exist, on the device. */
@@ -63,6 +79,7 @@ export class ParameterVector {
     if (other.onDevice && this.onDevice) {
       tf.tidy(() => this.variable.assign(other.variable));
       this.values.set(other.values);
+      this.mirror?.upload(this.values);
     } else {
       this.values.set(other.values);
       this.push();

@@ -1,4 +1,5 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
+import { JOB } from './gemm-protocol.js';
 import { kernelMemory, kernelModule, kernelSet, relaxedSimdAvailable, ROW_BLOCK_ARGS, runRowBlock, SHARED_MAX_PAGES, sparseListRowBytes, wasm, type KernelSet, type WasmMemory } from './wasm-kernels.js';
 
 /** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are shared between two threads (a hand-over costs a few µs); PPO's 64-unit layers stay on one. */
@@ -15,13 +16,13 @@ export function sharedProduct(M: number, K: number, n4: number): boolean {
   return M >= 4 && (M * K * n4 >= THREAD_MIN_MACS || M * n4 >= THREAD_MIN_OUTPUTS);
 }
 
-/** Chunks per product shared between the two threads: small enough that neither waits long for the other's last one, large enough to keep B's strips in L1 across many rows. */
-const CHUNKS = 8;
+/** The shortest chunk of rows a shared product hands out (but its last): even, so pairs of rows stay on the 2-row kernels. */
+const MIN_CHUNK_ROWS = 8;
 
-/** Rows per chunk of an M-row product: an even number (pairs of rows stay on the 2-row kernels), about M / {@link CHUNKS}. */
-function chunkRowsFor(M: number): number {
-  return Math.max(2, (Math.ceil(M / CHUNKS) + 1) & ~1);
-}
+/** Element-wise passes over at least this many pairs (Adam: ≈ 50 µs of one core) are shared with the helper thread. */
+export const THREAD_MIN_PAIRS = 1 << 14;
+/** The shortest chunk of pairs a shared element-wise pass hands out (but its last). */
+const MIN_CHUNK_PAIRS = 2048;
 
 /** How a {@link WasmGemm} computes: fused multiply-add or not, one thread or two. */
 export interface WasmGemmOptions {
@@ -56,6 +57,9 @@ export class WasmGemm {
   readonly fma: boolean;
   private readonly memory: WasmMemory;
   private view: Float32Array;
+  private view64: Float64Array;
+  /** The end (float offset) of what {@link allocate} has handed out. */
+  private allocated = 0;
   private readonly kernels: KernelSet;
   private readonly reluFn: (ptr: number, vectors: number) => void;
   private readonly reluGradFn: (dx: number, h: number, vectors: number) => void;
@@ -78,6 +82,7 @@ export class WasmGemm {
     this.gemvFn = instance.exports.gemv as WasmGemm['gemvFn'];
     this.transposeFn = instance.exports.transpose as WasmGemm['transposeFn'];
     this.view = new Float32Array(this.memory.buffer);
+    this.view64 = new Float64Array(this.memory.buffer);
     this.helper = helper;
     this.helperId = helper === undefined ? -1 : helper.register(module, this.memory);
   }
@@ -121,6 +126,62 @@ export class WasmGemm {
     }
     this.memory.grow(pages);
     this.view = new Float32Array(this.memory.buffer);
+    this.view64 = new Float64Array(this.memory.buffer);
+  }
+
+  /**
+   * The memory as float64s (index = float offset / 2), replaced like {@link f32}: gradients accumulated in
+   * float64 live here, for {@link accumulate} and {@link adam}.
+   */
+  get f64(): Float64Array {
+    return this.view64;
+  }
+
+  /**
+   * Hands out `floats` floats of the memory (16-byte aligned, never reused) after those handed out before, and
+   * makes room for them; returns their float offset. Several networks (and their optimizer) share one memory
+   * this way, so that their parameters, gradients and moments stay in it. Callers that address the memory by
+   * their own offsets (from 0, after {@link reserve}) must not mix that with this.
+   */
+  allocate(floats: number): number {
+    const at = this.allocated;
+    this.allocated += Math.ceil(floats / 4) * 4;
+    this.reserve(this.allocated);
+    return at;
+  }
+
+  /** Whether a typed array is a view of this memory (then its float offset addresses it in place). */
+  holds(view: Float32Array | Float64Array): boolean {
+    return view.buffer === this.memory.buffer;
+  }
+
+  /**
+   * Adam's update (`wasm-optim-code.ts`'s `adamBody`, the bits of `HostAdam`'s loop) on the first `2·pairs`
+   * parameters of θ, m and v (float32, float offsets) with the float64 gradient at float offset `grad` (even),
+   * shared with the helper thread when large. `c` are the constants β1, 1−β1, β2, 1−β2, stepSize, vScale, ε.
+   */
+  adam(theta: number, grad: number, m: number, v: number, pairs: number, c: readonly number[]): void {
+    const args = [theta * 4, grad * 4, m * 4, v * 4, pairs];
+    if (this.helper !== undefined && pairs >= THREAD_MIN_PAIRS) this.helper.run(this.helperId, this.kernels, JOB.adam, args, MIN_CHUNK_PAIRS, c);
+    else this.kernels.adam(args[0], args[1], args[2], args[3], pairs, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+  }
+
+  /** The Polyak average `t ← (1 − τ)·t + τ·o` on `n` floats at float offsets `target`, `online` (the bits of `polyakUpdate`), shared with the helper thread when large. */
+  polyak(target: number, online: number, n: number, tau: number): void {
+    const pairs = n >> 1;
+    const keep = 1 - tau;
+    if (this.helper !== undefined && pairs >= THREAD_MIN_PAIRS) this.helper.run(this.helperId, this.kernels, JOB.polyak, [target * 4, online * 4, pairs], MIN_CHUNK_PAIRS, [keep, tau]);
+    else if (pairs > 0) this.kernels.polyak(target * 4, online * 4, pairs, keep, tau);
+    const f = this.view;
+    for (let k = 2 * pairs; k < n; k++) f[target + k] = keep * f[target + k] + tau * f[online + k];
+  }
+
+  /** `dst[k] += src[k]` for `n` values: float64 `dst` at float offset `dst` (even), float32 `src` at `src`; shared with the helper thread when large. */
+  accumulate(dst: number, src: number, n: number): void {
+    const pairs = n >> 1;
+    if (this.helper !== undefined && pairs >= THREAD_MIN_PAIRS) this.helper.run(this.helperId, this.kernels, JOB.accumulate, [dst * 4, src * 4, pairs], MIN_CHUNK_PAIRS);
+    else if (pairs > 0) this.kernels.accumulate(dst * 4, src * 4, pairs);
+    for (let k = 2 * pairs; k < n; k++) this.view64[dst / 2 + k] += this.view[src + k];
   }
 
   /**
@@ -229,7 +290,7 @@ export class WasmGemm {
         args[10] = init;
         args[11] = initRow;
         args[12] = lists;
-        helper.run(this.helperId, this.kernels, args, chunkRowsFor(M));
+        helper.run(this.helperId, this.kernels, JOB.product, args, MIN_CHUNK_ROWS);
       } else {
         runRowBlock(this.kernels, a * 4, b * 4, c * 4, M, K, rowBytes, n16, n4, aRow * 4, aCol * 4, init, initRow, lists);
       }

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
-import { CONTROL as CHUNK_WORDS } from './gemm-protocol.js';
+import { ACCUMULATE_TYPE, accumulateBody, ADAM_TYPE, adamBody, POLYAK_TYPE, polyakBody, type AccumulateFn, type AdamFn, type PolyakFn } from './wasm-optim-code.js';
+import { CONTROL as CHUNK_WORDS, JOB } from './gemm-protocol.js';
 import { BLOCK_LOOP, END_LOOP, F32, I32, V128, f32Load, f32Store, i32Load, i32Store, i32Shl, i32Sub, f32x4Add, f32x4Gt, f32x4Mul, f32x4Pmax, f32x4RelaxedMadd, f32x4Splat, funcBody, get, i32, i32Add, i32GeS, i32GtS, i32Mul, name, section, set, simd, uleb, v128And, v128Load, v128Store, v128Zero } from './wasm-encoding.js';
 
 /**
@@ -75,11 +76,18 @@ export const SPARSE_WIDTHS = [24, 16, 12, 8, 4] as const;
 /** One 1-row kernel per width. */
 export const SPARSE_KERNEL_NAMES = SPARSE_WIDTHS.map((w) => `sparse1x${w}`);
 
-/** A module instance's product kernels: the dense ones ({@link KERNEL_NAMES} order), the sparse ones ({@link SPARSE_WIDTHS} order) and the compaction pass. */
+/**
+ * A module instance's kernels that a helper thread shares: the products' — dense ({@link KERNEL_NAMES} order),
+ * sparse ({@link SPARSE_WIDTHS} order) and the compaction pass — and the optimizer's element-wise passes
+ * (`wasm-optim-code.ts`).
+ */
 export interface KernelSet {
   readonly dense: readonly KernelFn[];
   readonly sparse: readonly SparseKernelFn[];
   readonly compact: CompactFn;
+  readonly adam: AdamFn;
+  readonly polyak: PolyakFn;
+  readonly accumulate: AccumulateFn;
 }
 
 /** The product kernels of an instance of the module. */
@@ -88,13 +96,17 @@ export function kernelSet(instance: WasmInstance): KernelSet {
     dense: KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn),
     sparse: SPARSE_KERNEL_NAMES.map((n) => instance.exports[n] as SparseKernelFn),
     compact: instance.exports.compact as CompactFn,
+    adam: instance.exports.adam as AdamFn,
+    polyak: instance.exports.polyak as PolyakFn,
+    accumulate: instance.exports.accumulate as AccumulateFn,
   };
 }
 
 /**
  * The module's exports, in {@link KERNEL_NAMES} order, then the sparse kernels ({@link SPARSE_KERNEL_NAMES}) and
  * `compact`, then `relu(ptr, vectors)`, `reluGrad(dx, h, vectors)`,
- * `gemv` (see `gemvBody`) and `transpose` (see `transposeBody`). Pairs of a 2-row and a 1-row kernel: the
+ * `gemv` (see `gemvBody`), `transpose` (see `transposeBody`), then `adam`, `polyak` and `accumulate`
+ * (`wasm-optim-code.ts`). Pairs of a 2-row and a 1-row kernel: the
  * 16-column strips, then one kernel per width of the last 4, 8 or 12 columns before N's last multiple of 4,
  * so that a layer of 300 units runs its 12 tail columns with 6 accumulators rather than 3 passes of 2.
  */
@@ -160,22 +172,57 @@ export function runRowBlock(kernels: KernelSet, a: number, b: number, c: number,
 export const ROW_BLOCK_ARGS = 13;
 
 /**
- * The rows of a product in chunks shared between threads: each thread takes the next chunk (`Atomics.add` on
- * the control word `nextChunk`) and runs `runRowBlock` on its rows, until there are none left, so a thread
- * that is slowed down (a busy core) leaves more chunks to the other. `args` are `runRowBlock`'s for the whole
+ * The rows of a product in chunks shared between threads, guided (OpenMP's `schedule(guided)`): each thread
+ * claims the next chunk of rows (`Atomics.compareExchange` on the control word `next`), a quarter of the rows
+ * left but at least `minChunk`, and runs `runRowBlock` on it, until none are left. The first chunks are long
+ * (B's strips stay in L1 across many rows), the last ones short, so the thread that runs out first waits for
+ * little of the other's last chunk (with eight equal chunks, that wait was 5% of a TD3 step), and a thread that
+ * is slowed down (a busy core) leaves more chunks to the other. `args` are `runRowBlock`'s for the whole
  * product (`a`, `b`, `c`, `M`, `K`, `rowBytes`, `n16`, `n4`, `aRow`, `aCol`, `init`, `initRow`, `lists`). Every
  * row of C is computed by one thread with the same kernels in the same order (a sparse chunk lists its own
  * rows), so the bits do not depend on who took what.
  */
 export function runChunks(kernels: KernelSet, control: Int32Array, args: readonly number[]): void {
   const [a, b, c, M, K, rowBytes, n16, n4, aRow, aCol, init, initRow, lists] = args;
-  const chunkRows = control[CHUNK_WORDS.chunkRows];
-  const chunks = control[CHUNK_WORDS.chunks];
   const listRow = sparseListRowBytes(K);
-  for (let chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1); chunk < chunks; chunk = Atomics.add(control, CHUNK_WORDS.nextChunk, 1)) {
-    const first = chunk * chunkRows;
+  for (let first = claim(control, M); first >= 0; first = claim(control, M)) {
+    const rows = Math.min(chunkEnd(control, M, first), M) - first;
     const chunkLists = lists < 0 ? lists : lists + first * listRow;
-    runRowBlock(kernels, a + first * aRow, b, c + first * rowBytes, Math.min(chunkRows, M - first), K, rowBytes, n16, n4, aRow, aCol, init + first * initRow, initRow, chunkLists);
+    runRowBlock(kernels, a + first * aRow, b, c + first * rowBytes, rows, K, rowBytes, n16, n4, aRow, aCol, init + first * initRow, initRow, chunkLists);
+  }
+}
+
+/** The end of the chunk that starts at `first` of `total`: a quarter of what is left, at least the control word `minChunk`. */
+function chunkEnd(control: Int32Array, total: number, first: number): number {
+  return first + Math.min(total - first, Math.max(control[CHUNK_WORDS.minChunk], ((total - first) >> 2) & ~1));
+}
+
+/** Claims the next chunk of `total` rows or pairs for this thread (compare-and-swap on the control word `next`); returns its first, or −1 when none is left. */
+function claim(control: Int32Array, total: number): number {
+  for (let first = Atomics.load(control, CHUNK_WORDS.next); first < total; first = Atomics.load(control, CHUNK_WORDS.next)) {
+    if (Atomics.compareExchange(control, CHUNK_WORDS.next, first, chunkEnd(control, total, first)) === first) return first;
+  }
+  return -1;
+}
+
+/**
+ * Runs this thread's share of the job described by the control words (kind {@link JOB}): a product's chunks of
+ * rows ({@link runChunks}), or an element-wise pass's chunks of pairs of elements — Adam's update, the Polyak
+ * average or a float64 accumulation — with `args` the job's integer arguments and `f64` its float64 constants.
+ * Each element depends on its own inputs only, so the split changes no bit.
+ */
+export function runJob(kernels: KernelSet, control: Int32Array, args: readonly number[], f64: Float64Array): void {
+  const kind = control[CHUNK_WORDS.kind];
+  if (kind === JOB.product) {
+    runChunks(kernels, control, args);
+    return;
+  }
+  const pairs = kind === JOB.adam ? args[4] : args[2];
+  for (let first = claim(control, pairs); first >= 0; first = claim(control, pairs)) {
+    const n = Math.min(chunkEnd(control, pairs, first), pairs) - first;
+    if (kind === JOB.adam) kernels.adam(args[0] + 8 * first, args[1] + 16 * first, args[2] + 8 * first, args[3] + 8 * first, n, f64[0], f64[1], f64[2], f64[3], f64[4], f64[5], f64[6]);
+    else if (kind === JOB.polyak) kernels.polyak(args[0] + 8 * first, args[1] + 8 * first, n, f64[0], f64[1]);
+    else kernels.accumulate(args[0] + 16 * first, args[1] + 8 * first, n);
   }
 }
 
@@ -501,16 +548,16 @@ function memoryImport(shared: boolean): number[] {
 
 function moduleBytes(variant: KernelVariant): Uint8Array {
   const kernels = KERNEL_NAMES.map((n) => KERNEL_TILES[n]);
-  const exportsList = [...KERNEL_NAMES, ...SPARSE_KERNEL_NAMES, 'compact', 'relu', 'reluGrad', 'gemv', 'transpose'];
+  const exportsList = [...KERNEL_NAMES, ...SPARSE_KERNEL_NAMES, 'compact', 'relu', 'reluGrad', 'gemv', 'transpose', 'adam', 'polyak', 'accumulate'];
   const i32s = (count: number) => [0x60, count, ...new Array<number>(count).fill(I32), 0];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // Types: 0 = kernel (12 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32), 4 = (4 × i32), 5 = sparse kernel (10 × i32), 6 = compact (8 × i32).
-    ...section(1, [7, ...i32s(12), ...i32s(2), ...i32s(3), ...i32s(6), ...i32s(4), ...i32s(10), ...i32s(8)]),
+    // Types: 0 = kernel (12 × i32), 1 = (i32, i32), 2 = (i32, i32, i32), 3 = (6 × i32), 4 = (4 × i32), 5 = sparse kernel (10 × i32), 6 = compact (8 × i32), 7 = adam, 8 = polyak, 9 = accumulate.
+    ...section(1, [10, ...i32s(12), ...i32s(2), ...i32s(3), ...i32s(6), ...i32s(4), ...i32s(10), ...i32s(8), ...ADAM_TYPE, ...POLYAK_TYPE, ...ACCUMULATE_TYPE]),
     ...section(2, memoryImport(variant.shared)),
-    ...section(3, [exportsList.length, ...kernels.map(() => 0), ...SPARSE_KERNEL_NAMES.map(() => 5), 6, 1, 2, 3, 4]),
+    ...section(3, [exportsList.length, ...kernels.map(() => 0), ...SPARSE_KERNEL_NAMES.map(() => 5), 6, 1, 2, 3, 4, 7, 8, 9]),
     ...section(7, [exportsList.length, ...exportsList.flatMap((n, i) => [...name(n), 0x00, i])]),
-    ...section(10, [exportsList.length, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...SPARSE_WIDTHS.flatMap((w) => sparseKernel(w / 4, variant.fma)), ...compactBody(), ...reluBody(), ...reluGradBody(), ...gemvBody(variant.fma), ...transposeBody()]),
+    ...section(10, [exportsList.length, ...kernels.flatMap((t) => gemmKernel(t.rows, t.cols / 4, variant.fma)), ...SPARSE_WIDTHS.flatMap((w) => sparseKernel(w / 4, variant.fma)), ...compactBody(), ...reluBody(), ...reluGradBody(), ...gemvBody(variant.fma), ...transposeBody(), ...adamBody(), ...polyakBody(), ...accumulateBody()]),
   ];
   return Uint8Array.from(bytes);
 }

@@ -9,11 +9,15 @@ export interface TrainableMlp {
   forward(theta: Float32Array, input: ArrayLike<number>, batch: number): Float64Array;
   /** Backward pass of the last forward: adds parameter gradients into `grads`, writes the input gradient into `dInput`. */
   backward(theta: Float32Array, dOut: Float64Array, grads: Float64Array | null, dInput: Float64Array | null): void;
+  /** Makes room for batches of up to `batch` rows now, where the engine has memory to grow (optional). */
+  reserve?(batch: number): void;
 }
 
-/** The fastest trainable MLP this runtime offers: {@link WasmMlp} where WebAssembly SIMD runs, else `TiledMlp`. */
-export function createTrainableMlp(mlp: Mlp, layout: ParamLayout): TrainableMlp {
-  const gemm = WasmGemm.create();
+/**
+ * The fastest trainable MLP this runtime offers: {@link WasmMlp} where WebAssembly SIMD runs (on `gemm`, by
+ * default a kernel with its own memory), else `TiledMlp`.
+ */
+export function createTrainableMlp(mlp: Mlp, layout: ParamLayout, gemm: WasmGemm | undefined = WasmGemm.create()): TrainableMlp {
   return gemm === undefined ? new TiledMlp(mlp, layout) : new WasmMlp(mlp, layout, gemm);
 }
 
@@ -35,7 +39,10 @@ export function skipZerosByDefault(): boolean {
  * row of zeros rather than a filled C; output columns beyond the last multiple of 4 (all of a 1- or 2-unit head) run as scalar
  * loops inside `WasmGemm.gemm`. ReLU and its backward mask run as SIMD passes (branch-free: the JavaScript
  * `x > 0 ? x : 0` mispredicted on about half the units).
- * Its parameters are copied into the module's memory at each forward pass; activations and deltas stay there.
+ * Its parameters are copied into the module's memory at each forward pass — unless the vector it is given is a
+ * view of that memory (a resident vector, which `HostTd3Updater` keeps there with its gradients and Adam's
+ * moments), which it reads in place; a gradient vector that is such a view is accumulated by a SIMD pass.
+ * Activations and deltas stay in the memory.
  *
  * In a ReLU net, about half of every hidden layer's output is zero, and so is the gradient masked by it (in a
  * trained DDPG actor, up to 95% of the second layer's). The products whose A operand is one of those — the
@@ -52,6 +59,10 @@ export class WasmMlp implements TrainableMlp {
   private readonly ownEnd: number;
   private capacity = 0;
   private batch = 0;
+  /** Float offset of this net's own copy of the parameter vector (used when the vector it is given lives elsewhere). */
+  private readonly thetaAt: number;
+  /** Float offset of the parameter vector the last forward pass read: {@link thetaAt}, or a resident vector's. */
+  private base = 0;
   /** Float offsets in the kernel's memory. */
   private xOff = 0;
   private yOffs: number[] = [];
@@ -80,13 +91,20 @@ export class WasmMlp implements TrainableMlp {
     // Its own parameters' span of the vector: a TD3 critic's vector holds both critics, and copying the other's cost ~0.25 ms a step.
     this.ownFirst = Math.min(...this.kernelOffsets, ...this.biasOffsets);
     this.ownEnd = Math.max(...mlp.layers.map((l, i) => Math.max(this.kernelOffsets[i] + l.fanIn * l.fanOut, this.biasOffsets[i] + l.fanOut)));
+    this.thetaAt = gemm.allocate(this.thetaSize);
   }
 
   forward(theta: Float32Array, input: ArrayLike<number>, batch: number): Float64Array {
     this.ensure(batch);
     this.batch = batch;
     const f = this.gemm.f32;
-    f.set(theta.subarray(this.ownFirst, this.ownEnd), this.ownFirst);
+    if (this.gemm.holds(theta)) {
+      // The parameters already live in the kernels' memory (a resident vector): read them in place.
+      this.base = theta.byteOffset / 4;
+    } else {
+      this.base = this.thetaAt;
+      f.set(theta.subarray(this.ownFirst, this.ownEnd), this.thetaAt + this.ownFirst);
+    }
     const nIn = batch * this.mlp.inputSize;
     for (let k = 0; k < nIn; k++) f[this.xOff + k] = input[k];
     const layers = this.mlp.layers;
@@ -95,8 +113,8 @@ export class WasmMlp implements TrainableMlp {
     for (let l = 0; l < layers.length; l++) {
       const { fanIn, fanOut } = layers[l];
       const y = this.yOffs[l];
-      const w = this.kernelOffsets[l];
-      const bias = this.biasOffsets[l];
+      const w = this.base + this.kernelOffsets[l];
+      const bias = this.base + this.biasOffsets[l];
       this.gemm.gemm(x, w, y, batch, fanIn, fanOut, bias, this.sparseFor(l > 0));
       if (l + 1 < layers.length) {
         const n = batch * fanOut;
@@ -112,6 +130,7 @@ export class WasmMlp implements TrainableMlp {
   }
 
   backward(_theta: Float32Array, dOut: Float64Array, grads: Float64Array | null, dInput: Float64Array | null): void {
+    // The parameters are where the last forward pass read them (this.base).
     const layers = this.mlp.layers;
     const B = this.batch;
     const relu = this.mlp.activation === 'relu';
@@ -124,14 +143,16 @@ export class WasmMlp implements TrainableMlp {
       const { fanIn, fanOut } = layers[l];
       const x = l === 0 ? this.xOff : this.yOffs[l - 1];
       const d = this.dOffs[l];
-      const w = this.kernelOffsets[l];
+      const w = this.base + this.kernelOffsets[l];
       if (grads !== null) {
         addColumnSums(f, d, B, fanOut, grads, this.biasOffsets[l]);
         // dW = Xᵀ · dY, reading X in place as the transposed operand.
         const g = this.gOff;
         gemm.gemmTransA(x, d, g, fanIn, B, fanOut, this.zeroOff, this.sparseFor(l > 0));
         const n = fanIn * fanOut;
-        for (let k = 0; k < n; k++) grads[w + k] += f[g + k];
+        const at = this.kernelOffsets[l];
+        if (gemm.holds(grads)) gemm.accumulate(grads.byteOffset / 4 + 2 * at, g, n);
+        else for (let k = 0; k < n; k++) grads[at + k] += f[g + k];
       }
       if (l === 0 && dInput === null) break;
       // dX = dY · Wᵀ.
@@ -159,30 +180,28 @@ export class WasmMlp implements TrainableMlp {
   private ensure(batch: number): void {
     if (batch <= this.capacity) return;
     const layers = this.mlp.layers;
-    let off = this.thetaSize;
-    const take = (n: number) => {
-      const at = off;
-      // 16-byte alignment for the vector loads.
-      off += Math.ceil(n / 4) * 4;
-      return at;
-    };
+    const take = (n: number) => this.gemm.allocate(n);
     this.xOff = take(batch * this.mlp.inputSize);
     this.dInOff = take(batch * this.mlp.inputSize);
     this.yOffs = layers.map((l) => take(batch * l.fanOut));
     this.dOffs = layers.map((l) => take(batch * l.fanOut));
     const scratch = Math.max(...layers.map((l) => l.fanIn * l.fanOut));
     this.tOff = take(scratch);
-    this.gOff = take(Math.max(...layers.map((l) => l.fanIn * l.fanOut)));
+    this.gOff = take(scratch);
     const widest = Math.max(...layers.map((l) => Math.max(l.fanIn, l.fanOut)));
     this.zeroOff = take(widest);
     if (this.skipZeros) {
       // A's rows and reduced dimension: a layer's input at forward (batch × fanIn), read transposed for dW (fanIn × batch), dY for dX (batch × fanOut).
       this.sparseOff = take(Math.max(...layers.map((l) => Math.max(WasmGemm.sparseScratchFloats(batch, l.fanIn), WasmGemm.sparseScratchFloats(l.fanIn, batch), WasmGemm.sparseScratchFloats(batch, l.fanOut)))));
     }
-    this.gemm.reserve(off);
     this.gemm.f32.fill(0, this.zeroOff, this.zeroOff + widest);
     this.out = new Float64Array(batch * this.mlp.outputSize);
     this.capacity = batch;
+  }
+
+  /** Makes room for batches of up to `batch` rows now (so that the kernels' memory does not grow later). */
+  reserve(batch: number): void {
+    this.ensure(batch);
   }
 }
 
