@@ -16,8 +16,8 @@
  *   env step), runs in the order torch, flash-gym, flash-gym, torch; each torch turn runs one thread, then two.
  *
  * flash-gym's own thread count follows `FLASH_GYM_GEMM_THREADS` (default two on two cores). Torch's thread
- * count is set per child (`--threads`, `OMP_NUM_THREADS`, `OPENBLAS_NUM_THREADS`); its faster setting is the
- * one compared (SB3's figures are for its fastest setup).
+ * count is set per child (`--threads`, `OMP_NUM_THREADS`; OpenBLAS stays at one, see `torchEnv`); its faster
+ * setting is the one compared (SB3's figures are for its fastest setup).
  *
  * Run it on an otherwise idle machine and not under `nice`: torch's two-thread runs wait at every OpenMP
  * barrier for their slower thread, so a busy core slows them far more than flash-gym (a niced `--steps 600`
@@ -74,9 +74,14 @@ function torchVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** The child's environment: BLAS and OpenMP pools must be sized before torch loads, not only by set_num_threads. */
+/**
+ * The child's environment. Torch's intra-op pool (OpenMP) gets `threads`; Debian's OpenBLAS keeps one thread,
+ * since its own pool would run beside OpenMP's: with both at two, four busy-waiting threads share two cores and
+ * a TD3 step took 48 ms, against 14 with OpenMP at two and OpenBLAS at one, and 14 with OpenBLAS alone at two.
+ * Pools must be sized before torch loads, not only by `set_num_threads`.
+ */
 function torchEnv(threads: number): NodeJS.ProcessEnv {
-  return { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  return { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
 }
 
 function median(xs: readonly number[]): number {
