@@ -23,15 +23,18 @@ import { BaseCallback, EvalCallback } from '../agents/common/callbacks.js';
 import { evaluatePolicy } from '../agents/common/evaluation.js';
 import { machineLine } from './lib/machine-info.js';
 import { WasmGemm } from '../agents/nn/wasm-gemm.js';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 /** How the typed-array engine's products run here (fused multiply-add or not, one thread or two). */
-function kernelSetup(): string {
+export function kernelSetup(): string {
   const gemm = WasmGemm.create();
   if (gemm === undefined) return 'no WebAssembly SIMD: TiledMlp loops';
   return `${gemm.fma ? 'fused multiply-add' : 'mul+add'}, ${gemm.threaded ? 'two threads' : 'one thread'}`;
 }
 
-interface Flags {
+/** This benchmark's parsed flags (also built by `torch-reference.ts`, which reuses the helpers below). */
+export interface Flags {
   only: Set<string>;
   algo: 'ddpg' | 'td3';
   net: number[];
@@ -80,11 +83,12 @@ function parseSeeds(text: string | undefined): number[] {
 }
 
 /** The rl-zoo's DDPG/TD3 Pendulum-v1 hyperparameters, in camelCase. */
-function zoo(flags: Flags, seed: number): DDPGOptions {
+export function zoo(flags: Flags, seed: number): DDPGOptions {
   return { seed, gamma: 0.98, bufferSize: 200000, learningStarts: 10000, actionNoise: { type: 'normal', sigma: 0.1 }, learningRate: 1e-3, policyKwargs: { netArch: flags.net }, engine: flags.engine };
 }
 
-function makeAgent(flags: Flags, options: DDPGOptions): DDPG {
+/** A DDPG or TD3 agent (per `flags.algo`) on a fresh Pendulum-v1. */
+export function makeAgent(flags: Flags, options: DDPGOptions): DDPG {
   return flags.algo === 'td3' ? new TD3(make('Pendulum-v1'), options) : new DDPG(make('Pendulum-v1'), options);
 }
 
@@ -94,7 +98,7 @@ function cpuSeconds(): number {
 }
 
 /** An agent past learning starts (a 1,000-step buffer), and its gradient-step function; `skipZeros` false: dense products. */
-async function gradStepAgent(flags: Flags, skipZeros: boolean): Promise<{ agent: DDPG; step: (n: number) => void }> {
+export async function gradStepAgent(flags: Flags, skipZeros: boolean): Promise<{ agent: DDPG; step: (n: number) => void }> {
   const agent = makeAgent(flags, { ...zoo(flags, 0), learningStarts: 1000, gradientSteps: 0 });
   await agent.learn({ totalTimesteps: 1001 });
   const step = (agent as unknown as { trainSteps(n: number): void }).trainSteps.bind(agent);
@@ -257,4 +261,5 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-await main();
+// Run only as the entry point: torch-reference.ts imports the helpers above without running the cases.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();
