@@ -1,10 +1,10 @@
 /**
- * The helper thread of `GemmHelper`: runs one job (a product, or an optimizer's element-wise pass) at a time on an instance of the kernel module
- * over a memory it shares with the main thread. It polls, then sleeps in `Atomics.wait`, on the control word;
- * the main thread writes a job's arguments, sets the word and wakes it; it takes chunks of it
- * alongside the main thread until none is left, sets the word to DONE and wakes the main thread if it
- * sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads synchronously when told
- * to, since a thread blocked in `Atomics.wait` never runs its event loop.
+ * The helper thread of `GemmHelper`: runs one job (a product, or an optimizer's element-wise pass) at a time on
+ * an instance of the kernel module over a memory it shares with the main thread. It polls, then sleeps in
+ * `Atomics.wait`, on the control word; the main thread writes a job's arguments, sets the word and wakes it; it
+ * takes chunks of the job alongside the main thread until none is left, sets the word to DONE and wakes the main
+ * thread if it sleeps. New memories (one per `WasmGemm`) arrive on a message port that it reads synchronously
+ * when told to, since a thread blocked in `Atomics.wait` never runs its event loop.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { kernelSet, ROW_BLOCK_ARGS, runJob, wasm, type KernelSet, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-kernels.js';

@@ -9,7 +9,9 @@ import { wasm, type WasmMemory } from './wasm-kernels.js';
  * rounded to float32 as `Math.fround` does), so swapping one for the other changes no bit of training;
  * the loops are bound by one square root and one division per parameter, which run on two lanes at once
  * here. A [400, 300] actor-critic has 2 × 122k parameters, which the JavaScript loops update in ≈ 1.5 ms
- * per gradient step.
+ * per gradient step. This is their module of its own, on its own memory (`HostAdam`'s default home and
+ * `polyakUpdate`'s scratch); the products' module carries the same code (`wasm-optim-code.ts`) for vectors
+ * that live in a `WasmGemm`'s memory.
  */
 
 /** The module's functions on one memory. */
