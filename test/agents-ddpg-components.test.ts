@@ -12,6 +12,7 @@ import { ParameterVector } from '../agents/nn/parameters.js';
 import { Td3Policy } from '../agents/policies/td3-policy.js';
 import { HostTd3Updater } from '../agents/policies/td3-update-host.js';
 import { TfjsTd3Updater } from '../agents/policies/td3-update-tfjs.js';
+import type { Td3Batch } from '../agents/policies/td3-update.js';
 import { DDPG } from '../agents/ddpg.js';
 import { TD3 } from '../agents/td3.js';
 import { selectBackend } from '../agents/backend.js';
@@ -177,11 +178,9 @@ test('HostAdam follows the same update as the tfjs FlatAdam (PyTorch rule)', (t)
   flat.dispose();
 });
 
-// [16, 12] runs WasmGemm's scalar path for every width below 16; [40, 19] at an odd batch runs its SIMD
-// strips, the overlapping last strip (40 = 2·16 + 8, 19 = 16 + 3) and the 1-row kernel for the odd row.
-for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19], B: 15 }]) test(`the typed-array and tfjs TD3 engines compute the same update (losses, parameters, targets), nets [${netArch}], batch ${B}`, (t) => {
-  const rng = new Rng(21);
-  const batch = {
+/** A random TD3 minibatch for 3-dimensional observations and 2-dimensional actions: every fifth transition terminal, clipped target noise. */
+function randomTd3Batch(rng: Rng, B: number): Td3Batch {
+  return {
     size: B,
     observations: Float32Array.from({ length: B * 3 }, () => rng.normal()),
     actions: Float32Array.from({ length: B * 2 }, () => rng.uniform(-1, 1)),
@@ -190,6 +189,12 @@ for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19],
     notDone: Float32Array.from({ length: B }, (_, i) => (i % 5 === 0 ? 0 : 1)),
     targetNoise: Float32Array.from({ length: B * 2 }, () => Math.max(-0.5, Math.min(0.5, 0.2 * rng.normal()))),
   };
+}
+
+// [16, 12] runs WasmGemm's scalar path for every width below 16; [40, 19] at an odd batch runs its SIMD
+// strips, the overlapping last strip (40 = 2·16 + 8, 19 = 16 + 3) and the 1-row kernel for the odd row.
+for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19], B: 15 }]) test(`the typed-array and tfjs TD3 engines compute the same update (losses, parameters, targets), nets [${netArch}], batch ${B}`, (t) => {
+  const batch = randomTd3Batch(new Rng(21), B);
   const a = new Td3Policy(3, 2, { netArch }, 2, new Rng(5));
   const b = new Td3Policy(3, 2, { netArch }, 2, new Rng(5));
   const host = new HostTd3Updater(a);
@@ -221,17 +226,7 @@ for (const { netArch, B } of [{ netArch: [16, 12], B: 16 }, { netArch: [40, 19],
 
 test('the typed-array TD3 engine keeps resident copies: syncHost brings the host vectors up to date, push() after a host edit reaches them, and a second updater on the same edited values steps identically', (t) => {
   const netArch = [40, 19];
-  const rng = new Rng(22);
-  const B = 12;
-  const batch = {
-    size: B,
-    observations: Float32Array.from({ length: B * 3 }, () => rng.normal()),
-    actions: Float32Array.from({ length: B * 2 }, () => rng.uniform(-1, 1)),
-    nextObservations: Float32Array.from({ length: B * 3 }, () => rng.normal()),
-    rewards: Float32Array.from({ length: B }, () => rng.normal()),
-    notDone: Float32Array.from({ length: B }, () => 1),
-    targetNoise: null,
-  };
+  const batch = randomTd3Batch(new Rng(22), 12);
   const settings = { learningRate: 1e-2, gamma: 0.9, tau: 0.1, updateActor: true };
   const policy = new Td3Policy(3, 2, { netArch }, 2, new Rng(5));
   const initialCritic = policy.criticParams.values.slice();

@@ -242,22 +242,32 @@ def evaluate(agent: Agent, rng: np.random.Generator, episodes: int = 10) -> floa
     return total / episodes
 
 
-def learn(args: argparse.Namespace) -> None:
+def start_run(args: argparse.Namespace) -> tuple[np.random.Generator, Agent, ReplayBuffer, Pendulum, np.ndarray]:
+    """The seeded pieces of a run: its RNG (actions, noise, replay sampling), the agent, the replay buffer, the env and its first observation."""
     rng = np.random.default_rng(args.seed)
     agent = Agent(args.algo)
     buffer = ReplayBuffer(200_000, rng)
     env = Pendulum(np.random.default_rng(args.seed))
+    return rng, agent, buffer, env, env.reset()
+
+
+def env_step(env: Pendulum, buffer: ReplayBuffer, obs: np.ndarray, action: np.ndarray) -> np.ndarray:
+    """Steps the env with a scaled action and stores the transition; returns the next observation (a reset one after an episode's end)."""
+    next_obs, reward, terminated, truncated = env.step(ACTION_SCALE * float(action[0]))
+    buffer.add(obs, next_obs, action, reward, terminated)
+    return env.reset() if terminated or truncated else next_obs
+
+
+def learn(args: argparse.Namespace) -> None:
     start = time.perf_counter()
-    obs = env.reset()
+    rng, agent, buffer, env, obs = start_run(args)
     for t in range(args.steps):
         if t < args.learning_starts:
             action = rng.uniform(-1.0, 1.0, size=ACT_DIM).astype(np.float32)
         else:
             # N(0, 0.1) on the scaled action, then clip to the action box (SB3's NormalActionNoise).
             action = np.clip(agent.act(obs) + rng.normal(0.0, 0.1, size=ACT_DIM), -1.0, 1.0).astype(np.float32)
-        next_obs, reward, terminated, truncated = env.step(ACTION_SCALE * float(action[0]))
-        buffer.add(obs, next_obs, action, reward, terminated)
-        obs = env.reset() if terminated or truncated else next_obs
+        obs = env_step(env, buffer, obs, action)
         # SB3 trains once num_timesteps > learning_starts (num_timesteps counts the step just taken).
         if t + 1 > args.learning_starts:
             agent.train(buffer, 1)
@@ -267,16 +277,9 @@ def learn(args: argparse.Namespace) -> None:
 
 
 def serve(args: argparse.Namespace) -> None:
-    rng = np.random.default_rng(args.seed)
-    agent = Agent(args.algo)
-    buffer = ReplayBuffer(200_000, rng)
-    env = Pendulum(np.random.default_rng(args.seed))
-    obs = env.reset()
+    rng, agent, buffer, env, obs = start_run(args)
     for _ in range(10_000):
-        action = rng.uniform(-1.0, 1.0, size=ACT_DIM).astype(np.float32)
-        next_obs, reward, terminated, truncated = env.step(ACTION_SCALE * float(action[0]))
-        buffer.add(obs, next_obs, action, reward, terminated)
-        obs = env.reset() if terminated or truncated else next_obs
+        obs = env_step(env, buffer, obs, rng.uniform(-1.0, 1.0, size=ACT_DIM).astype(np.float32))
     # readline, not `for line in sys.stdin`: answer each request as soon as its line arrives.
     while True:
         line = sys.stdin.readline()
