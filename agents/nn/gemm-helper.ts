@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CONTROL, F64_ARGS, JOB, STATE } from './gemm-protocol.js';
-import { ROW_BLOCK_ARGS, runJob, type KernelSet, type WasmMemory, type WasmModule } from './wasm-kernels.js';
+import { runJob, type KernelSet, type WasmMemory, type WasmModule } from './wasm-kernels.js';
 
 /**
  * A second thread that runs kernel calls of `WasmGemm` on memories shared with the main thread, so a large
@@ -53,8 +53,7 @@ export class GemmHelper {
     const c = this.control;
     c[CONTROL.instance] = id;
     c[CONTROL.kind] = kind;
-    const count = kind === JOB.product ? ROW_BLOCK_ARGS : args.length;
-    for (let i = 0; i < count; i++) c[CONTROL.args + i] = args[i];
+    for (let i = 0; i < args.length; i++) c[CONTROL.args + i] = args[i];
     for (let i = 0; i < f64.length; i++) this.f64[i] = f64[i];
     c[CONTROL.minChunk] = minChunk;
     Atomics.store(c, CONTROL.next, 0);

@@ -4,8 +4,9 @@ import { optimKernels, type OptimKernels } from './wasm-optim.js';
 
 /** Where Adam's moments live and its SIMD pass runs: its own optimizer module's memory, or a `WasmGemm`'s. */
 type AdamHome =
-  | { readonly kind: 'loop' }
-  | { readonly kind: 'optim'; readonly kernels: OptimKernels }
+  | { readonly kind: 'loop'; readonly m: Float32Array; readonly v: Float32Array }
+  /** θ and the gradient are copied to the byte offsets `thetaAt`, `gradAt` of the module's memory, after the moments. */
+  | { readonly kind: 'optim'; readonly kernels: OptimKernels; readonly m: Float32Array; readonly v: Float32Array; readonly thetaAt: number; readonly gradAt: number }
   | { readonly kind: 'gemm'; readonly gemm: WasmGemm; readonly mAt: number; readonly vAt: number };
 
 /**
@@ -24,12 +25,6 @@ export class HostAdam {
   readonly eps: number;
   private stepCount = 0;
   private readonly home: AdamHome;
-  /** The moments when they are not in a `WasmGemm` (in the optimizer module's memory, or plain arrays). */
-  private readonly ownM: Float32Array;
-  private readonly ownV: Float32Array;
-  /** Byte offsets of θ and the gradient in the optimizer module's memory. */
-  private readonly thetaAt: number;
-  private readonly gradAt: number;
   /** Float offsets of copies of a θ and a gradient that are not resident in the `WasmGemm` (allocated when first needed). */
   private copiesAt: { theta: number; grad: number } | undefined;
 
@@ -39,22 +34,21 @@ export class HostAdam {
     options: AdamOptions & { simd?: boolean; gemm?: WasmGemm } = {},
   ) {
     ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps } = resolveAdamOptions(options));
+    this.home = HostAdam.homeFor(size, options);
+  }
+
+  /** The loop's plain arrays (`simd: false`, or no WebAssembly SIMD), the given `WasmGemm`'s memory, or the optimizer module's. */
+  private static homeFor(size: number, options: { simd?: boolean; gemm?: WasmGemm }): AdamHome {
+    if (options.simd === false) return { kind: 'loop', m: new Float32Array(size), v: new Float32Array(size) };
+    const gemm = options.gemm;
+    if (gemm !== undefined) return { kind: 'gemm', gemm, mAt: gemm.allocate(size), vAt: gemm.allocate(size) };
     // Moments, θ (float32) and the gradient (float64, 8-byte aligned).
-    this.thetaAt = 8 * size;
-    this.gradAt = 8 * Math.ceil((12 * size) / 8);
-    const kernels = options.simd === false || options.gemm !== undefined ? undefined : optimKernels(this.gradAt + 8 * size);
-    if (options.simd !== false && options.gemm !== undefined) {
-      this.home = { kind: 'gemm', gemm: options.gemm, mAt: options.gemm.allocate(size), vAt: options.gemm.allocate(size) };
-      this.ownM = this.ownV = new Float32Array(0);
-    } else if (kernels !== undefined) {
-      this.home = { kind: 'optim', kernels };
-      this.ownM = new Float32Array(kernels.memory.buffer, 0, size);
-      this.ownV = new Float32Array(kernels.memory.buffer, 4 * size, size);
-    } else {
-      this.home = { kind: 'loop' };
-      this.ownM = new Float32Array(size);
-      this.ownV = new Float32Array(size);
-    }
+    const thetaAt = 8 * size;
+    const gradAt = 8 * Math.ceil((12 * size) / 8);
+    const kernels = optimKernels(gradAt + 8 * size);
+    if (kernels === undefined) return { kind: 'loop', m: new Float32Array(size), v: new Float32Array(size) };
+    const buffer = kernels.memory.buffer;
+    return { kind: 'optim', kernels, m: new Float32Array(buffer, 0, size), v: new Float32Array(buffer, 4 * size, size), thetaAt, gradAt };
   }
 
   /** Number of updates applied so far. */
@@ -80,10 +74,10 @@ export class HostAdam {
     }
     if (home.kind === 'optim') {
       const buffer = home.kernels.memory.buffer;
-      const thetaCopy = new Float32Array(buffer, this.thetaAt, n);
+      const thetaCopy = new Float32Array(buffer, home.thetaAt, n);
       thetaCopy.set(theta);
-      new Float64Array(buffer, this.gradAt, n).set(grad);
-      home.kernels.adam(this.thetaAt, this.gradAt, 0, 4 * n, pairs, b1, 1 - b1, b2, 1 - b2, stepSize, vScale, this.eps);
+      new Float64Array(buffer, home.gradAt, n).set(grad);
+      home.kernels.adam(home.thetaAt, home.gradAt, 0, 4 * n, pairs, b1, 1 - b1, b2, 1 - b2, stepSize, vScale, this.eps);
       theta.set(thetaCopy.subarray(0, 2 * pairs));
     } else {
       const gemm = home.gemm;
@@ -105,7 +99,7 @@ export class HostAdam {
   /** The moments (views of where they live: valid until the next update). */
   private moments(): { m: Float32Array; v: Float32Array } {
     const home = this.home;
-    if (home.kind !== 'gemm') return { m: this.ownM, v: this.ownV };
+    if (home.kind !== 'gemm') return home;
     const f = home.gemm.f32;
     return { m: f.subarray(home.mAt, home.mAt + this.size), v: f.subarray(home.vAt, home.vAt + this.size) };
   }

@@ -10,8 +10,9 @@ export interface ParameterMirror {
 /**
  * A model's parameters as one flat vector, kept in two places: a host `Float32Array` (what the acting
  * fast path and checkpoints read) and a tfjs variable (what training updates), or a typed-array engine's
- * resident copy (a {@link ParameterMirror}). The variable is created lazily, so an agent can be built and can act before a tfjs backend is chosen; {@link pull} refreshes the
- * host copy after an update, {@link push} uploads host values (after a load).
+ * resident copy (a {@link ParameterMirror}). The variable is created lazily, so an agent can be built and can
+ * act before a tfjs backend is chosen; {@link pull} refreshes the host copy after an update, {@link push}
+ * uploads host values (after a load).
  */
 export class ParameterVector {
   /** Host copy; views of it are handed to `FastMlp`s, so it is updated in place, never replaced. */

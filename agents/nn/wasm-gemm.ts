@@ -1,5 +1,6 @@
 import { gemmHelper, type GemmHelper } from './gemm-helper.js';
 import { JOB } from './gemm-protocol.js';
+import { polyakLoop } from './wasm-optim.js';
 import { kernelMemory, kernelModule, kernelSet, relaxedSimdAvailable, ROW_BLOCK_ARGS, runRowBlock, SHARED_MAX_PAGES, sparseListRowBytes, wasm, type KernelSet, type WasmMemory } from './wasm-kernels.js';
 
 /** Products with at least this many multiply-adds (≈ 0.1 ms of one core) are shared between two threads (a hand-over costs a few µs); PPO's 64-unit layers stay on one. */
@@ -172,8 +173,7 @@ export class WasmGemm {
     const keep = 1 - tau;
     if (this.helper !== undefined && pairs >= THREAD_MIN_PAIRS) this.helper.run(this.helperId, this.kernels, JOB.polyak, [target * 4, online * 4, pairs], MIN_CHUNK_PAIRS, [keep, tau]);
     else if (pairs > 0) this.kernels.polyak(target * 4, online * 4, pairs, keep, tau);
-    const f = this.view;
-    for (let k = 2 * pairs; k < n; k++) f[target + k] = keep * f[target + k] + tau * f[online + k];
+    polyakLoop(this.view.subarray(target, target + n), this.view.subarray(online, online + n), keep, tau, 2 * pairs);
   }
 
   /** `dst[k] += src[k]` for `n` values: float64 `dst` at float offset `dst` (even), float32 `src` at `src`; shared with the helper thread when large. */

@@ -57,7 +57,6 @@ export type SparseKernelFn = (lists: number, b: number, c: number, M: number, ro
 /** `compact(a, M, K, aRow, aCol, rowBytes, lists, listRow)`: lists the nonzero A(m, k) of rows m < M for a {@link SparseKernelFn}, branch-free. */
 export type CompactFn = (a: number, M: number, K: number, aRow: number, aCol: number, rowBytes: number, lists: number, listRow: number) => void;
 
-
 /** Rows of B the sparse kernels walk per pass over a column strip: few enough that the strip's cache lines stay in L1. */
 export const SPARSE_K_BLOCK = 128;
 
@@ -90,7 +89,7 @@ export interface KernelSet {
   readonly accumulate: AccumulateFn;
 }
 
-/** The product kernels of an instance of the module. */
+/** The {@link KernelSet} of an instance of the module. */
 export function kernelSet(instance: WasmInstance): KernelSet {
   return {
     dense: KERNEL_NAMES.map((n) => instance.exports[n] as KernelFn),

@@ -95,7 +95,7 @@ export class WasmMlp implements TrainableMlp {
   }
 
   forward(theta: Float32Array, input: ArrayLike<number>, batch: number): Float64Array {
-    this.ensure(batch);
+    this.reserve(batch);
     this.batch = batch;
     const f = this.gemm.f32;
     if (this.gemm.holds(theta)) {
@@ -177,7 +177,8 @@ export class WasmMlp implements TrainableMlp {
     return reluOperand && this.skipZeros ? this.sparseOff : undefined;
   }
 
-  private ensure(batch: number): void {
+  /** Makes room for batches of up to `batch` rows (at the first forward pass, or earlier, so that the kernels' memory does not grow later). */
+  reserve(batch: number): void {
     if (batch <= this.capacity) return;
     const layers = this.mlp.layers;
     const take = (n: number) => this.gemm.allocate(n);
@@ -197,11 +198,6 @@ export class WasmMlp implements TrainableMlp {
     this.gemm.f32.fill(0, this.zeroOff, this.zeroOff + widest);
     this.out = new Float64Array(batch * this.mlp.outputSize);
     this.capacity = batch;
-  }
-
-  /** Makes room for batches of up to `batch` rows now (so that the kernels' memory does not grow later). */
-  reserve(batch: number): void {
-    this.ensure(batch);
   }
 }
 

@@ -64,7 +64,7 @@ export function polyakUpdate(target: Float32Array, online: Float32Array, tau: nu
 }
 
 /** The Polyak average of elements `[from, n)` as a loop (all of them without the SIMD pass; the odd last one with it). */
-function polyakLoop(target: Float32Array, online: Float32Array, keep: number, tau: number, from: number): void {
+export function polyakLoop(target: Float32Array, online: Float32Array, keep: number, tau: number, from: number): void {
   for (let k = from; k < target.length; k++) target[k] = keep * target[k] + tau * online[k];
 }
 

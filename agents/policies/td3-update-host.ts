@@ -19,8 +19,11 @@ interface StepVectors {
 
 type VectorName = 'actor' | 'actorTarget' | 'critic' | 'criticTarget';
 
-/** Float offsets of the resident vectors in the kernels' memory (gradients are float64: two floats each). */
-type ResidentOffsets = Record<keyof StepVectors, number>;
+/** The kernels' memory and the float offsets of the resident vectors in it (gradients are float64: two floats each). */
+interface Resident {
+  readonly gemm: WasmGemm;
+  readonly at: Record<keyof StepVectors, number>;
+}
 
 /**
  * TD3/DDPG gradient steps on the typed-array engine, with every network's forward and backward pass on the
@@ -37,12 +40,12 @@ type ResidentOffsets = Record<keyof StepVectors, number>;
  * products. A TD3 step ran 1.12–1.18× faster than with those copies and passes on the main thread alone (the
  * same process, taking turns, the same bits). The policy's host vectors are then copies: {@link syncHost}
  * refreshes them (the agent does so after each update for the actor, at checkpoints and at the end of `learn`
- * for all), and their `push()` refreshes the resident ones. Without SIMD, the step works on the host vectors themselves.
+ * for all), and their `push()` refreshes the resident ones. Without SIMD, the step works on the host vectors
+ * themselves.
  */
 export class HostTd3Updater implements Td3Updater {
   readonly engine = 'typed-array' as const;
-  private readonly gemm: WasmGemm | undefined;
-  private readonly resident: ResidentOffsets | undefined;
+  private readonly resident: Resident | undefined;
   private readonly actor: TrainableMlp;
   private readonly actorTarget: TrainableMlp;
   private readonly critics: TrainableMlp[];
@@ -55,12 +58,11 @@ export class HostTd3Updater implements Td3Updater {
   private buffers: { size: number; input: Float64Array; dInput: Float64Array; y: Float64Array; dq: Float64Array; mu: Float64Array; dMu: Float64Array } | undefined;
 
   constructor(private readonly policy: Td3Policy) {
-    const actorSize = policy.actorParams.layout.size;
-    const criticSize = policy.criticParams.layout.size;
-    const gemm = WasmGemm.create();
-    this.gemm = gemm;
     const actorLayout = policy.actorParams.layout;
     const criticLayout = policy.criticParams.layout;
+    const actorSize = actorLayout.size;
+    const criticSize = criticLayout.size;
+    const gemm = WasmGemm.create();
     this.actor = createTrainableMlp(policy.actor, actorLayout, gemm);
     this.actorTarget = createTrainableMlp(policy.actor, actorLayout, gemm);
     this.critics = policy.critics.map((c) => createTrainableMlp(c, criticLayout, gemm));
@@ -72,12 +74,15 @@ export class HostTd3Updater implements Td3Updater {
       return;
     }
     this.resident = {
-      actor: gemm.allocate(actorSize),
-      actorTarget: gemm.allocate(actorSize),
-      critic: gemm.allocate(criticSize),
-      criticTarget: gemm.allocate(criticSize),
-      actorGrad: gemm.allocate(2 * actorSize),
-      criticGrad: gemm.allocate(2 * criticSize),
+      gemm,
+      at: {
+        actor: gemm.allocate(actorSize),
+        actorTarget: gemm.allocate(actorSize),
+        critic: gemm.allocate(criticSize),
+        criticTarget: gemm.allocate(criticSize),
+        actorGrad: gemm.allocate(2 * actorSize),
+        criticGrad: gemm.allocate(2 * criticSize),
+      },
     };
     for (const [name, vector] of this.hostVectors()) {
       this.upload(name, vector.values);
@@ -188,37 +193,36 @@ export class HostTd3Updater implements Td3Updater {
 
   /** The step's vectors: views of the resident ones, or the host vectors and gradients. */
   private vectors(): StepVectors {
-    const r = this.resident;
-    const gemm = this.gemm;
-    if (r === undefined || gemm === undefined) {
+    if (this.resident === undefined) {
       const p = this.policy;
       const g = this.hostGrads as { actor: Float64Array; critic: Float64Array };
       return { actor: p.actorParams.values, actorTarget: p.actorTarget.values, critic: p.criticParams.values, criticTarget: p.criticTarget.values, actorGrad: g.actor, criticGrad: g.critic };
     }
+    const { gemm, at } = this.resident;
     const f = gemm.f32;
     const f64 = gemm.f64;
     const actorSize = this.policy.actorParams.layout.size;
     const criticSize = this.policy.criticParams.layout.size;
     return {
-      actor: f.subarray(r.actor, r.actor + actorSize),
-      actorTarget: f.subarray(r.actorTarget, r.actorTarget + actorSize),
-      critic: f.subarray(r.critic, r.critic + criticSize),
-      criticTarget: f.subarray(r.criticTarget, r.criticTarget + criticSize),
-      actorGrad: f64.subarray(r.actorGrad / 2, r.actorGrad / 2 + actorSize),
-      criticGrad: f64.subarray(r.criticGrad / 2, r.criticGrad / 2 + criticSize),
+      actor: f.subarray(at.actor, at.actor + actorSize),
+      actorTarget: f.subarray(at.actorTarget, at.actorTarget + actorSize),
+      critic: f.subarray(at.critic, at.critic + criticSize),
+      criticTarget: f.subarray(at.criticTarget, at.criticTarget + criticSize),
+      actorGrad: f64.subarray(at.actorGrad / 2, at.actorGrad / 2 + actorSize),
+      criticGrad: f64.subarray(at.criticGrad / 2, at.criticGrad / 2 + criticSize),
     };
   }
 
   /** Replaces a resident vector with host values. */
   private upload(name: VectorName, values: Float32Array): void {
-    const r = this.resident as ResidentOffsets;
-    (this.gemm as WasmGemm).f32.set(values, r[name]);
+    const { gemm, at } = this.resident as Resident;
+    gemm.f32.set(values, at[name]);
   }
 
   /** θ' ← (1 − τ) θ' + τ θ, in place in the kernels' memory (shared with the helper thread) or on the host vectors: the same bits. */
   private polyak(target: 'actorTarget' | 'criticTarget', online: 'actor' | 'critic', v: StepVectors, tau: number): void {
-    if (this.resident === undefined || this.gemm === undefined) polyakUpdate(v[target], v[online], tau);
-    else this.gemm.polyak(this.resident[target], this.resident[online], v[online].length, tau);
+    if (this.resident === undefined) polyakUpdate(v[target], v[online], tau);
+    else this.resident.gemm.polyak(this.resident.at[target], this.resident.at[online], v[online].length, tau);
   }
 
   /** Makes room in the kernels' memory for batches of `B` rows (before any view of it is made for the step). */
